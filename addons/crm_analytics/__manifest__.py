@@ -1,0 +1,25 @@
+# Copyright 2026 CRM Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "CRM Suite: Analytical CRM",
+    "summary": "Customer profitability from posted accounting, segments, events, "
+    "forecasts and attribution, with multilingual PDF and XLSX reports",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "author": "CRM Suite",
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "application": True,
+    "depends": [
+        "crm_suite",
+        "account",
+    ],
+    "data": [
+        "security/crm_analytics_security.xml",
+        "views/crm_analytics_menus.xml",
+    ],
+    "demo": [
+        "demo/crm_analytics_demo.xml",
+    ],
+    "installable": True,
+}

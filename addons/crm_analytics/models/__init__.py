@@ -1,0 +1,1 @@
+# Models land here, one per file.

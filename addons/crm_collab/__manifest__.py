@@ -1,0 +1,24 @@
+# Copyright 2026 CRM Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "CRM Suite: Collaborative CRM",
+    "summary": "Customer document repository and sharing, a unified customer timeline "
+    "and team handoffs",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "author": "CRM Suite",
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "application": True,
+    "depends": [
+        "crm_suite",
+    ],
+    "data": [
+        "security/crm_collab_security.xml",
+        "views/crm_collab_menus.xml",
+    ],
+    "demo": [
+        "demo/crm_collab_demo.xml",
+    ],
+    "installable": True,
+}

@@ -1,0 +1,36 @@
+# Copyright 2026 CRM Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "CRM Suite: Operational CRM",
+    "summary": "Explained lead scoring, reactive drip campaigns, service tickets "
+    "with SLAs and a customer portal",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "author": "CRM Suite",
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "application": True,
+    "depends": [
+        "crm",
+        "mass_mailing",
+        "mass_mailing_crm",
+        "mail",
+        "portal",
+        "rating",
+        "utm",
+        "resource",
+    ],
+    "data": [
+        "security/crm_suite_security.xml",
+        "views/crm_suite_menus.xml",
+    ],
+    "demo": [
+        "demo/crm_suite_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_suite/static/tests/tours/*.js",
+        ],
+    },
+    "installable": True,
+}
