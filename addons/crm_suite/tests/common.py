@@ -6,35 +6,40 @@ from odoo.addons.mail.tests.common import mail_new_test_user
 class CrmSuiteUsersMixin:
     """Users per role, shared by the tests of crm_suite and of the addons built on it.
 
-    Call ``cls._setup_crm_suite_users()`` from ``setUpClass``.
+    Call ``cls._setup_crm_suite_users()`` from ``setUpClass``; an addon built on
+    crm_suite adds its own roles with ``cls._create_role_users({...})``.
     """
+
+    @classmethod
+    def _create_role_users(cls, roles):
+        """Create one user per entry of ``{attribute: (login, name, groups)}`` and set
+        it as a class attribute (``groups``: comma-separated XML ids)."""
+        for attribute, (login, name, groups) in roles.items():
+            user = mail_new_test_user(cls.env, login=login, name=name, groups=groups)
+            setattr(cls, attribute, user)
 
     @classmethod
     def _setup_crm_suite_users(cls):
         cls.company = cls.env.ref("base.main_company")
-        cls.user_internal = mail_new_test_user(
-            cls.env,
-            login="crm_suite_internal",
-            name="Irene Internal",
-            groups="base.group_user",
-        )
-        cls.user_salesman = mail_new_test_user(
-            cls.env,
-            login="crm_suite_salesman",
-            name="Sam Salesman",
-            groups="base.group_user,crm_suite.group_crm_suite_user",
-        )
-        cls.user_manager = mail_new_test_user(
-            cls.env,
-            login="crm_suite_manager",
-            name="Mia Manager",
-            groups="base.group_user,crm_suite.group_crm_suite_manager",
-        )
-        cls.user_portal = mail_new_test_user(
-            cls.env,
-            login="crm_suite_portal",
-            name="Paul Portal",
-            groups="base.group_portal",
+        cls._create_role_users(
+            {
+                "user_internal": (
+                    "crm_suite_internal",
+                    "Irene Internal",
+                    "base.group_user",
+                ),
+                "user_salesman": (
+                    "crm_suite_salesman",
+                    "Sam Salesman",
+                    "base.group_user,crm_suite.group_crm_suite_user",
+                ),
+                "user_manager": (
+                    "crm_suite_manager",
+                    "Mia Manager",
+                    "base.group_user,crm_suite.group_crm_suite_manager",
+                ),
+                "user_portal": ("crm_suite_portal", "Paul Portal", "base.group_portal"),
+            }
         )
 
     @classmethod
