@@ -39,4 +39,6 @@ cat <<MSG
   Stop it with Ctrl+C.
 
 MSG
-odoo -d "$DB" --db-filter "^${DB}\$" --http-port "$PORT"
+# exec: Ctrl+C and service managers signal Odoo itself.
+cd "$REPO_ROOT"
+exec "$VENV/bin/python" -m odoo -c "$REPO_ROOT/odoo.conf" -d "$DB" --db-filter "^${DB}\$" --http-port "$PORT"
