@@ -167,6 +167,8 @@ def odoo_test_stage(tally, label, args, log_name, known_failures=()):
         print(excerpt_errors(log_path))
         return rc, seconds
     failed, errors, total = (int(x) for x in summaries[-1])
+    if total == 0:
+        tally.fail(f"{label}: Odoo ran no test (check --test-tags)")
     bad = failed + errors
     tally.ok(total - bad)
     if known:
