@@ -1,1 +1,2 @@
 from . import test_crm_analytics_security
+from . import test_crm_analytics_i18n

@@ -1,1 +1,2 @@
 from . import test_crm_collab_security
+from . import test_crm_collab_i18n

@@ -1,1 +1,1 @@
-# Models land here, one per file (see ../../../shared conventions in the README).
+# Models land here, one per file.

@@ -42,6 +42,19 @@ class CrmSuiteUsersMixin:
             }
         )
 
+    def assert_shipped_translations(self, xmlid, field, labels):
+        """Load the shipped .po files of ``xmlid``'s addon for the languages of
+        ``labels`` (``{lang code: expected text}``) and check the record's ``field``."""
+        module = xmlid.split(".")[0]
+        for code in labels:
+            self.env["res.lang"]._activate_lang(code)
+        self.env["ir.module.module"]._load_module_terms(
+            [module], list(labels), overwrite=True
+        )
+        record = self.env.ref(xmlid)
+        for code, label in labels.items():
+            self.assertEqual(record.with_context(lang=code)[field], label, code)
+
     @classmethod
     def _visible_menu_xmlids(cls, user):
         """XML ids of the menus ``user`` sees, as the web client loads them."""

@@ -42,7 +42,7 @@ class TestCrmSuiteSecurity(CrmSuiteUsersMixin, TransactionCase):
         self.assertNotIn("crm_suite.menu_crm_suite_root", internal_menus)
 
     def test_menu_actions_readable(self):
-        """Every action under the top menu opens for the role that sees it."""
+        """Every model the top menu opens is readable by a CRM Suite administrator."""
         menus = self.env["ir.ui.menu"].search(
             [("id", "child_of", self.env.ref("crm_suite.menu_crm_suite_root").id)]
         )
