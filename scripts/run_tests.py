@@ -266,11 +266,8 @@ def stage_pytest(tally, db_name):
     tally.ok(passed)
     tally.skipped += counts.get("skipped", 0)
     if bad:
-        tally.fail(
-            "top-level tests: " + ", ".join(re.findall(r"^FAILED (\S+)", text, re.M))
-            or "pytest",
-            bad,
-        )
+        failed = re.findall(r"^(?:FAILED|ERROR) (\S+)", text, re.M)
+        tally.fail("top-level tests: " + (", ".join(failed) or "see pytest.log"), bad)
     if rc not in (0,) and not bad:
         tally.fail(f"top-level tests: pytest exited with {rc}")
     if rc != 0:
