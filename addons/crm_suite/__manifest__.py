@@ -22,10 +22,17 @@
     ],
     "data": [
         "security/crm_suite_security.xml",
+        "security/ir.model.access.csv",
+        "security/crm_suite_scoring_rules.xml",
+        "data/crm_suite_scoring_data.xml",
+        "views/crm_score_rule_views.xml",
+        "views/crm_lead_views.xml",
+        "views/crm_team_views.xml",
         "views/crm_suite_menus.xml",
     ],
     "demo": [
         "demo/crm_suite_demo.xml",
+        "demo/crm_suite_scoring_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

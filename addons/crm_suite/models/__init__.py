@@ -1,1 +1,9 @@
-# Models land here, one per file.
+from . import crm_score_rule
+from . import crm_score_event
+from . import crm_lead_score_line
+from . import crm_team
+from . import crm_stage
+from . import crm_lead
+from . import mailing_trace
+from . import mail_activity
+from . import res_partner

@@ -1,0 +1,259 @@
+# Copyright 2026 CRM Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.osv import expression
+from odoo.tools.safe_eval import datetime, safe_eval, time
+
+ENGAGEMENT_EVENTS = [
+    ("email_opened", "Email opened"),
+    ("email_clicked", "Email clicked"),
+    ("email_replied", "Email replied"),
+    ("drip_step_done", "Drip step done"),
+    ("ticket_opened", "Ticket opened"),
+    ("activity_done", "Activity done"),
+]
+
+
+class CrmScoreRule(models.Model):
+    _name = "crm.score.rule"
+    _description = "Lead Scoring Rule"
+    _order = "rule_type, sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    rule_type = fields.Selection(
+        [("fit", "Fit"), ("engagement", "Engagement")],
+        string="Type",
+        required=True,
+        default="fit",
+        help="Fit: points when the lead (or its contact) matches a filter.\n"
+        "Engagement: points each time the lead or its contact does something.",
+    )
+    domain = fields.Char(
+        string="Filter",
+        default="[]",
+        help="Leads that match this filter earn the points (fit rules).",
+    )
+    event_type = fields.Selection(
+        ENGAGEMENT_EVENTS,
+        string="Event",
+        help="The event that earns the points (engagement rules).",
+    )
+    points = fields.Float(
+        required=True,
+        default=10.0,
+        help="Points earned; a negative number lowers the score.",
+    )
+    max_points = fields.Float(
+        string="Cap",
+        help="Most points (in absolute value) this rule can give one lead; "
+        "0 means no cap.",
+    )
+    repeatable = fields.Boolean(
+        default=True,
+        help="Each event earns the points; when unchecked, only the first event does.",
+    )
+    decay_days = fields.Float(
+        string="Half-life (days)",
+        help="Engagement points halve every this many days; 0 means they never fade.",
+    )
+    team_ids = fields.Many2many(
+        "crm.team",
+        "crm_score_rule_crm_team_rel",
+        "rule_id",
+        "team_id",
+        string="Sales Teams",
+        help="Leads of these teams only; empty means every team.",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        default=lambda self: self.env.company,
+        help="Leads of this company only (and leads without a company); "
+        "empty means every company.",
+    )
+    description = fields.Text()
+    lead_count = fields.Integer(
+        string="Leads Matching Now",
+        compute="_compute_lead_count",
+        help="Open leads this rule gives points to right now.",
+    )
+
+    _sql_constraints = [
+        (
+            "max_points_positive",
+            "CHECK(max_points >= 0)",
+            "The cap of a scoring rule cannot be negative.",
+        ),
+        (
+            "decay_days_positive",
+            "CHECK(decay_days >= 0)",
+            "The half-life of a scoring rule cannot be negative.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------
+    # Domain helpers
+    # ------------------------------------------------------------------
+    @api.model
+    def _domain_eval_context(self):
+        today = fields.Date.context_today(self)
+        return {
+            "datetime": datetime,
+            "time": time,
+            "relativedelta": relativedelta,
+            "context_today": lambda: today,
+            "uid": self.env.uid,
+            "user": self.env.user,
+        }
+
+    def _get_lead_domain(self):
+        """The rule's filter as a domain on crm.lead (raises on a bad filter)."""
+        self.ensure_one()
+        domain = safe_eval(self.domain or "[]", self._domain_eval_context())
+        if not isinstance(domain, list | tuple):
+            raise ValueError(_("a filter must be a list of conditions"))
+        return expression.normalize_domain(list(domain))
+
+    def _get_scope_domain(self):
+        """Domain of the leads this rule applies to (teams and company)."""
+        self.ensure_one()
+        domain = []
+        if self.team_ids:
+            domain.append(("team_id", "in", self.team_ids.ids))
+        if self.company_id:
+            domain.append(("company_id", "in", [False, self.company_id.id]))
+        return domain
+
+    def _get_domain_fields(self):
+        """Field names of crm.lead (and of res.partner through ``partner_id``)
+        that the fit rules' filters read: a change to one of them rescores."""
+        lead_fields, partner_fields = set(), set()
+        for rule in self.filtered(lambda r: r.rule_type == "fit"):
+            try:
+                domain = rule._get_lead_domain()
+            except Exception:  # noqa: BLE001 - a broken rule is refused on save
+                continue
+            for leaf in domain:
+                if not expression.is_leaf(leaf) or leaf in (
+                    expression.TRUE_LEAF,
+                    expression.FALSE_LEAF,
+                ):
+                    continue
+                path = str(leaf[0]).split(".")
+                lead_fields.add(path[0])
+                if path[0] in ("partner_id", "commercial_partner_id") and len(path) > 1:
+                    partner_fields.add(path[1])
+        return lead_fields, partner_fields
+
+    @api.constrains("rule_type", "domain", "event_type")
+    def _check_rule(self):
+        Lead = self.env["crm.lead"]
+        for rule in self:
+            if rule.rule_type == "engagement" and not rule.event_type:
+                raise ValidationError(
+                    _("The engagement rule “%(rule)s” needs an event.", rule=rule.name)
+                )
+            if rule.rule_type != "fit":
+                continue
+            try:
+                domain = rule._get_lead_domain()
+                # Run the filter once so that unknown fields, operators and
+                # values of the wrong type are refused now, not in a nightly job.
+                with self.env.cr.savepoint():
+                    Lead.with_context(active_test=False).search(domain, limit=1)
+            except Exception as error:  # noqa: BLE001 - reported to the user below
+                raise ValidationError(
+                    _(
+                        "The filter of the scoring rule “%(rule)s” is not valid: "
+                        "%(error)s",
+                        rule=rule.name,
+                        error=error,
+                    )
+                ) from error
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    def _compute_lead_count(self):
+        fit_rules = self.filtered(lambda r: r.rule_type == "fit" and r.active)
+        counts = {}
+        # sudo: the count shows how many leads the rule scores, whoever looks at it
+        Lead = self.env["crm.lead"].sudo()
+        open_domain = Lead._score_open_domain()
+        for rule in fit_rules:
+            try:
+                domain = rule._get_lead_domain()
+            except Exception:  # noqa: BLE001 - an unsaved, invalid filter counts 0
+                counts[rule.id] = 0
+                continue
+            counts[rule.id] = Lead.search_count(
+                expression.AND([domain, rule._get_scope_domain(), open_domain])
+            )
+        engagement = (self - fit_rules).filtered("id")
+        if engagement:
+            groups = (
+                self.env["crm.lead.score.line"]
+                .sudo()
+                ._read_group(
+                    [("rule_id", "in", engagement.ids), ("lead_id.active", "=", True)],
+                    ["rule_id"],
+                    ["lead_id:count_distinct"],
+                )
+            )
+            counts.update({rule.id: count for rule, count in groups})
+        for rule in self:
+            rule.lead_count = counts.get(rule.id, 0)
+
+    # ------------------------------------------------------------------
+    # CRUD: a rule change rescores the open leads
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        rules = super().create(vals_list)
+        rules._rescore_after_change()
+        return rules
+
+    def write(self, vals):
+        res = super().write(vals)
+        if set(vals) - {"name", "description", "sequence"}:
+            self._rescore_after_change()
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env["crm.lead"]._score_request_full_recompute()
+        return res
+
+    def _rescore_after_change(self):
+        self.env["crm.lead"]._score_request_full_recompute()
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_view_leads(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm.crm_lead_all_leads"
+        )
+        if self.rule_type == "fit":
+            domain = expression.AND(
+                [
+                    self._get_lead_domain(),
+                    self._get_scope_domain(),
+                    self.env["crm.lead"]._score_open_domain(),
+                ]
+            )
+        else:
+            domain = [("score_line_ids.rule_id", "=", self.id)]
+        action.update(
+            {
+                "name": _("Leads scored by %(rule)s", rule=self.name),
+                "domain": domain,
+                "context": {"active_test": True},
+            }
+        )
+        return action

@@ -1,0 +1,60 @@
+# Copyright 2026 CRM Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, models
+
+# trace field -> engagement event it records
+TRACE_EVENTS = {
+    "open_datetime": "email_opened",
+    "links_click_datetime": "email_clicked",
+    "reply_datetime": "email_replied",
+}
+
+
+class MailingTrace(models.Model):
+    """Odoo's own tracking of mass mailings (open pixel, tracked links, replies
+    through the mail gateway) feeds lead scoring: a trace on a lead, or on a
+    contact, records an engagement event dated as the trace says."""
+
+    _inherit = "mailing.trace"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        traces = super().create(vals_list)
+        traces._crm_score_record_events(set(TRACE_EVENTS))
+        return traces
+
+    def write(self, vals):
+        res = super().write(vals)
+        changed = set(TRACE_EVENTS) & set(vals)
+        if changed:
+            self._crm_score_record_events(changed)
+        return res
+
+    def _crm_score_record_events(self, trace_fields):
+        events = []
+        for trace in self:
+            if trace.model not in ("crm.lead", "res.partner") or not trace.res_id:
+                continue
+            target = "lead_id" if trace.model == "crm.lead" else "partner_id"
+            for field in trace_fields:
+                date = trace[field]
+                if not date:
+                    continue
+                if field == "open_datetime" and trace.trace_status not in (
+                    "open",
+                    "reply",
+                ):
+                    continue
+                events.append(
+                    {
+                        "event_type": TRACE_EVENTS[field],
+                        target: trace.res_id,
+                        "date": date,
+                        "res_model": self._name,
+                        "res_id": trace.id,
+                    }
+                )
+        if events:
+            # sudo: traces are updated by public routes (tracking pixel, links)
+            self.env["crm.score.event"].sudo()._record(events)
+        return events
