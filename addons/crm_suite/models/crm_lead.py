@@ -17,12 +17,13 @@ from odoo.tools.mail import mail_header_msgid_re
 _logger = logging.getLogger(__name__)
 
 # Leads rescored per statement batch (and per transaction in scheduled jobs).
-SCORE_BATCH_SIZE = 10000
+SCORE_BATCH_SIZE = 50000
 # Above this many open leads, a rule change rescores in the background.
 SCORE_SYNC_LIMIT = 2000
 # Batches one run of the scheduled job handles before it reschedules itself.
 SCORE_CRON_MAX_BATCHES = 30
 FULL_SINCE_PARAM = "crm_suite.score_full_since"
+PROGRESS_PARAM = "crm_suite.score_progress"
 # Lead fields that change a score whatever the rules read.
 SCORE_BASE_FIELDS = {
     "partner_id",
@@ -40,11 +41,32 @@ INTERACTION_SQL = SQL(
     "(m.message_type IN ('email', 'comment', 'email_outgoing')"
     " OR m.mail_activity_type_id IS NOT NULL)"
 )
-# SQL condition of an open lead (alias ``l``): active and not won.
-OPEN_LEAD_SQL = SQL(
-    "l.active AND NOT EXISTS (SELECT 1 FROM crm_stage s"
-    " WHERE s.id = l.stage_id AND s.is_won)"
-)
+
+
+def open_lead_sql(alias="l"):
+    """SQL condition of an open lead (active and not won) for ``alias``."""
+    table = SQL(alias)
+    return SQL(
+        "%s.active AND NOT EXISTS (SELECT 1 FROM crm_stage s"
+        " WHERE s.id = %s.stage_id AND s.is_won)",
+        table,
+        table,
+    )
+
+
+OPEN_LEAD_SQL = open_lead_sql()
+
+
+def decayed_points_sql(today):
+    """A line's points as of ``today`` (alias ``s`` the line, ``r`` its rule):
+    ``points x 0.5^(age_in_days / decay_days)`` for engagement rules with a
+    half-life, whole days, never above the original points."""
+    return SQL(
+        "CASE WHEN r.rule_type = 'engagement' AND r.decay_days > 0"
+        " THEN s.points * power(0.5, GREATEST(%s::date - s.date::date, 0)"
+        " / r.decay_days::float) ELSE s.points END",
+        today,
+    )
 
 
 def _auto_commit(env):
@@ -60,7 +82,6 @@ class CrmLead(models.Model):
         readonly=True,
         default=0,
         copy=False,
-        index=True,
         aggregator="avg",
         help="Blend of fit, engagement and predictive scores with the sales "
         "team's weights (0-100).",
@@ -75,11 +96,10 @@ class CrmLead(models.Model):
     )
     score_engagement = fields.Float(
         string="Engagement Score",
-        readonly=True,
-        default=0,
-        copy=False,
-        aggregator="avg",
-        help="Points of the lead's events, faded by each rule's half-life (0-100).",
+        compute="_compute_score_engagement",
+        help="Points of the lead's events, faded by each rule's half-life (0-100), "
+        "as of today. The stored score uses its value at the last recompute "
+        "(events, changes and the daily job).",
     )
     score_predictive = fields.Float(
         string="Predictive Score",
@@ -95,10 +115,18 @@ class CrmLead(models.Model):
         readonly=True,
         copy=False,
         default="cold",
-        index=True,
     )
     score_date = fields.Datetime(
-        string="Scored On", readonly=True, copy=False, index=True
+        string="Score Changed On",
+        readonly=True,
+        copy=False,
+        help="When the score or one of its parts last changed.",
+    )
+    score_fit_signature = fields.Char(
+        readonly=True,
+        copy=False,
+        groups="base.group_system",
+        help="Technical: the fit rules the lead matched at its last recompute.",
     )
     score_hot_date = fields.Datetime(
         string="Hot Since",
@@ -136,6 +164,39 @@ class CrmLead(models.Model):
         )
         lead_fields, partner_fields = rules._get_domain_fields()
         return SCORE_BASE_FIELDS | lead_fields, partner_fields
+
+    @api.depends("score_line_ids.points", "score_line_ids.date")
+    def _compute_score_engagement(self):
+        """Engagement points as of today: each line faded by its rule's
+        half-life (whole days), each rule's total capped, clamped to 0-100."""
+        ids = [lead_id for lead_id in self.ids if lead_id]
+        totals = {}
+        if ids:
+            self.env["crm.lead.score.line"].flush_model()
+            self.env["crm.score.rule"].flush_model()
+            today = self.env.context.get("crm_suite_score_today") or fields.Date.today()
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT lead_id, SUM(points) FROM (
+                        SELECT s.lead_id,
+                          CASE WHEN r.max_points > 0
+                            THEN LEAST(GREATEST(SUM(%(value)s), -r.max_points),
+                                       r.max_points)
+                            ELSE SUM(%(value)s) END AS points
+                        FROM crm_lead_score_line s
+                        JOIN crm_score_rule r ON r.id = s.rule_id AND r.active
+                        WHERE s.lead_id = ANY(%(ids)s) AND r.rule_type = 'engagement'
+                        GROUP BY s.lead_id, r.id
+                    ) per_rule GROUP BY lead_id
+                    """,
+                    value=decayed_points_sql(today),
+                    ids=ids,
+                )
+            )
+            totals = dict(self.env.cr.fetchall())
+        for lead in self:
+            lead.score_engagement = min(max(totals.get(lead.id) or 0.0, 0.0), 100.0)
 
     # ------------------------------------------------------------------
     # CRUD hooks: incremental recompute
@@ -180,57 +241,127 @@ class CrmLead(models.Model):
     def _score_request_full_recompute(self):
         """Rules changed: every open lead must be rescored. Small databases
         are rescored at once, large ones by the scheduled job (in batches)."""
-        # Microseconds matter: leads scored earlier in the same second are due.
-        now = datetime.now()
-        # sudo: the marker is a technical parameter; any rule change sets it
-        self.env["ir.config_parameter"].sudo().set_param(
-            FULL_SINCE_PARAM, now.isoformat(" ")
-        )
         Lead = self.sudo()
-        if Lead.search_count(self._score_open_domain()) <= SCORE_SYNC_LIMIT:
-            Lead._score_recompute_pending(now)
-        else:
-            self.env.ref("crm_suite.ir_cron_crm_lead_score")._trigger()
+        leads = Lead.search(self._score_open_domain())
+        if len(leads) <= SCORE_SYNC_LIMIT:
+            leads._score_recompute()
+            return
+        # sudo: the request is a technical parameter; any rule change sets it
+        self.env["ir.config_parameter"].sudo().set_param(
+            FULL_SINCE_PARAM, datetime.now().isoformat(" ")
+        )
+        self.env.ref("crm_suite.ir_cron_crm_lead_score")._trigger()
 
-    def _score_recompute_pending(self, since, max_batches=None, commit=False):
-        """Rescore open leads last scored before ``since``, in batches of rows
-        locked with SKIP LOCKED: two workers share the work, and a run that
-        stops half way resumes with the leads it had not done.
+    @api.model
+    def _score_run_key(self):
+        """The full recompute due now: ``(key, rebuild)``. A rule change on a
+        large database requests a rebuild of every line; otherwise today's
+        daily run re-evaluates fit rules, decay and Odoo's probability."""
+        requested = self.env["ir.config_parameter"].sudo().get_param(FULL_SINCE_PARAM)
+        if requested:
+            return f"rebuild {requested}", True
+        return f"daily {fields.Date.today()}", False
 
-        :return: (leads rescored, leads still to do)
+    @api.model
+    def _score_recompute_pending(
+        self, run_key=None, rebuild=True, max_batches=None, commit=False
+    ):
+        """Rescore every open lead once for the run ``run_key``, in batches of
+        ascending ids.
+
+        The run's progress (its key and the last id done) is kept in the
+        ``crm_suite.score_progress`` parameter and saved with each batch, so a
+        run that stops half way (crash, time limit) resumes after the last
+        batch it saved. A worker takes the progress row with SKIP LOCKED: a
+        second worker running at the same time leaves at once instead of
+        doing the same batch twice; within a batch, leads locked by a user's
+        transaction are skipped (they are rescored by that transaction).
+
+        :return: (leads rescored, open leads still to do)
         """
+        if not run_key:
+            run_key, rebuild = self._score_run_key()
         cr = self.env.cr
-        done = batches = 0
-        while max_batches is None or batches < max_batches:
-            self.env.flush_all()
-            cr.execute(
-                SQL(
-                    """
-                    SELECT l.id FROM crm_lead l
-                    WHERE %(open)s AND (l.score_date IS NULL OR l.score_date < %(since)s)
-                    ORDER BY l.id
-                    LIMIT %(limit)s
-                    FOR UPDATE OF l SKIP LOCKED
-                    """,
-                    open=OPEN_LEAD_SQL,
-                    since=since,
-                    limit=SCORE_BATCH_SIZE,
-                )
-            )
-            ids = [row[0] for row in cr.fetchall()]
-            if not ids:
-                break
-            self.sudo().browse(ids)._score_recompute(locked=True)
-            done += len(ids)
-            batches += 1
-            if commit:
-                cr.commit()  # pylint: disable=invalid-commit
+        self.env.flush_all()
         cr.execute(
             SQL(
-                "SELECT count(*) FROM crm_lead l WHERE %s"
-                " AND (l.score_date IS NULL OR l.score_date < %s)",
+                "INSERT INTO ir_config_parameter (key, value, create_date, write_date)"
+                " VALUES (%s, '-', now(), now()) ON CONFLICT (key) DO NOTHING",
+                PROGRESS_PARAM,
+            )
+        )
+        done = batches = 0
+        last_id = 0
+        while max_batches is None or batches < max_batches:
+            cr.execute(
+                SQL(
+                    "SELECT value FROM ir_config_parameter WHERE key = %s"
+                    " FOR UPDATE SKIP LOCKED",
+                    PROGRESS_PARAM,
+                )
+            )
+            row = cr.fetchone()
+            if row is None:
+                _logger.info("Lead scoring: another worker is rescoring; leaving")
+                return done, None
+            key, __, last = (row[0] or "").rpartition("|")
+            last_id = int(last) if key == run_key and last.lstrip("-").isdigit() else 0
+            if last_id < 0:
+                break  # this run is complete
+            self.env.flush_all()
+            # Hash joins over a whole batch beat index probes; give them memory.
+            cr.execute("SET LOCAL work_mem = '64MB'")
+            if rebuild:
+                cr.execute(
+                    SQL(
+                        """
+                        SELECT l.id FROM crm_lead l
+                        WHERE %(open)s AND l.id > %(last)s
+                        ORDER BY l.id LIMIT %(limit)s
+                        FOR UPDATE OF l SKIP LOCKED
+                        """,
+                        open=OPEN_LEAD_SQL,
+                        last=last_id,
+                        limit=SCORE_BATCH_SIZE,
+                    )
+                )
+                ids = [r[0] for r in cr.fetchall()]
+                count = len(ids)
+                if ids:
+                    self._score_run(ids=ids, engagement=True)
+                    last_id = ids[-1]
+            else:
+                batch_last, count = self._score_run(after=last_id, engagement=False)
+                last_id = batch_last or last_id
+            if count:
+                done += count
+                batches += 1
+            if count < SCORE_BATCH_SIZE:
+                last_id = -1  # a short batch is the last one
+            cr.execute(
+                SQL(
+                    "UPDATE ir_config_parameter SET value = %s WHERE key = %s",
+                    f"{run_key}|{last_id}",
+                    PROGRESS_PARAM,
+                )
+            )
+            if commit:
+                cr.commit()  # pylint: disable=invalid-commit
+            if last_id < 0:
+                break
+        self.env["ir.config_parameter"].invalidate_model(["value"])
+        if last_id < 0:
+            if run_key.startswith("rebuild "):
+                # sudo: the rebuild request is a technical parameter
+                Param = self.env["ir.config_parameter"].sudo()
+                if f"rebuild {Param.get_param(FULL_SINCE_PARAM)}" == run_key:
+                    Param.set_param(FULL_SINCE_PARAM, False)
+            return done, 0
+        cr.execute(
+            SQL(
+                "SELECT count(*) FROM crm_lead l WHERE %s AND l.id > %s",
                 OPEN_LEAD_SQL,
-                since,
+                last_id,
             )
         )
         return done, cr.fetchone()[0]
@@ -239,19 +370,11 @@ class CrmLead(models.Model):
     def _cron_score_recompute(self):
         """Daily: fade engagement points, follow Odoo's predictive updates and
         apply rule changes, in batches that each commit."""
-        today = fields.Datetime.to_datetime(fields.Date.today())
-        requested = self.env["ir.config_parameter"].sudo().get_param(FULL_SINCE_PARAM)
-        try:
-            since = max(today, datetime.fromisoformat(requested))
-        except (TypeError, ValueError):
-            since = today
         done, remaining = self._score_recompute_pending(
-            since,
-            max_batches=SCORE_CRON_MAX_BATCHES,
-            commit=_auto_commit(self.env),
+            max_batches=SCORE_CRON_MAX_BATCHES, commit=_auto_commit(self.env)
         )
-        _logger.info("Lead scoring: %d leads rescored, %d to go", done, remaining)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        _logger.info("Lead scoring: %d leads rescored, %s to go", done, remaining)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining or 0)
 
     def _update_automated_probabilities(self):
         # Odoo writes `probability` with raw SQL and no compute runs: rescore
@@ -283,42 +406,48 @@ class CrmLead(models.Model):
             ids = [row[0] for row in cr.fetchall()]
             if not ids:
                 return
-            self.sudo().browse(ids)._score_recompute(locked=True)
+            self.sudo().browse(ids)._score_recompute(engagement=False)
             if commit:
                 cr.commit()  # pylint: disable=invalid-commit
 
-    def _score_recompute(self, locked=False):
-        """Recompute the score of these leads with a fixed number of queries,
-        whatever their number: one per fit rule, and four more.
+    def _score_recompute(self, engagement=True):
+        """Recompute the score of these leads with four queries, whatever
+        their number and the number of rules (plus those loading the rules).
 
-        Fit lines follow the rules' filters; engagement lines follow the
-        recorded events; manual lines are kept. Then the lead's sub-scores,
-        score and band are updated in one statement, and leads that just
-        became hot run their team's actions.
+        With ``engagement=False`` the engagement lines are taken as they are
+        (they follow events as they arrive, and engagement rule changes
+        rebuild them): the daily job only re-evaluates fit rules, decay and
+        Odoo's probability.
+
+        Fit lines follow the rules' filters (all evaluated in one scan of the
+        leads); engagement lines follow the recorded events; manual lines are
+        kept. Then the sub-scores, score and band of the leads whose values
+        changed are updated in one statement, and leads that just became hot
+        run their team's actions. Rows are written only when they change.
+
+        Concurrency: the final UPDATE decides a crossing into "hot" from the
+        row as it is when updated; two transactions scoring the same lead
+        cannot both see it cross (Odoo's REPEATABLE READ isolation makes the
+        later one fail with a serialization error and retry).
         """
         if not self or self.env.context.get("crm_suite_score_skip"):
             return
+        self._score_run(ids=list(self._ids), engagement=engagement)
+
+    @api.model
+    def _score_run(self, ids=None, after=None, engagement=True):
+        """Score the leads ``ids``, or the next batch of open leads after the
+        id ``after`` (see ``_score_update_leads``).
+
+        :return: (highest lead id scored, number of leads scored)
+        """
         # sudo: a score is the same whoever triggers its recompute (a portal
         # reply, a tracking pixel, a scheduled job); rules see every lead.
         leads = self.sudo().with_context(active_test=False)
         env = leads.env
-        cr = env.cr
         env.flush_all()
-        ids = list(leads._ids)
         now = datetime.now()
-        if not locked:
-            # Serialize with a concurrent recompute of the same leads, so a
-            # crossing into "hot" is seen (and acted on) only once.
-            cr.execute(
-                SQL(
-                    "SELECT id FROM crm_lead WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
-                    ids,
-                )
-            )
-        cr.execute(
-            SQL("SELECT id, score_band FROM crm_lead WHERE id = ANY(%s)", ids)
-        )
-        old_bands = dict(cr.fetchall())
+        today = self.env.context.get("crm_suite_score_today") or fields.Date.today()
         rules = env["crm.score.rule"].search([("active", "=", True)])
         fit_rules = rules.filtered(lambda r: r.rule_type == "fit")
         engagement_rules = rules - fit_rules
@@ -326,48 +455,62 @@ class CrmLead(models.Model):
             "%(uid)s, %(now)s, %(uid)s, %(now)s", uid=env.uid or None, now=now
         )
 
-        # 1. Fit lines: one statement per rule keeps its lines in step.
-        Lead = env["crm.lead"]
-        for rule in fit_rules:
+        # 1. Engagement lines from the events on the lead or on its contact.
+        if engagement and ids:
+            self._score_sync_engagement_lines(env, ids, engagement_rules, audit)
+            # Engine lines whose rule no longer applies (archived, type changed).
+            self._score_drop_stale_lines(env, ids, rules, fit_rules, engagement_rules)
+            if len(ids) > SCORE_SYNC_LIMIT:
+                # A big batch may have changed the lines table a lot: keep the
+                # planner's statistics true for the statement below.
+                env.cr.execute("ANALYZE crm_lead_score_line")
+
+        # 2. Fit rules, sub-scores, score and band in one statement (see
+        # _score_update_leads), as FEATURES.md's arithmetic says.
+        hot_ids, last_id, count = self._score_update_leads(
+            env, fit_rules, today, now, audit, force_fit=engagement, ids=ids, after=after
+        )
+        env["crm.lead"].invalidate_model(
+            [
+                "score",
+                "score_fit",
+                "score_predictive",
+                "score_band",
+                "score_date",
+                "score_hot_date",
+                "score_fit_signature",
+                "score_line_ids",
+                "score_engagement",
+            ]
+        )
+        env["crm.lead.score.line"].invalidate_model()
+        if hot_ids:
+            leads.browse(hot_ids)._score_on_hot()
+        return last_id, count
+
+    def _score_fit_predicates(self, fit_rules):
+        """[(rule, SQL condition over "crm_lead")] for the fit rules: the
+        rule's filter and scope (a subquery when the filter needs a join)."""
+        Lead = fit_rules.env["crm.lead"].with_context(active_test=False)
+        result = []
+        for rule in fit_rules.sorted("id"):
             try:
                 domain = rule._get_lead_domain()
             except Exception:  # noqa: BLE001 - refused on save; never block scoring
                 _logger.warning("Scoring rule %s has an invalid filter", rule.id)
                 continue
-            query = Lead._search(
-                expression.AND([domain, rule._get_scope_domain(), [("id", "in", ids)]])
-            )
-            cr.execute(
-                SQL(
-                    """
-                    WITH m AS (%(matching)s),
-                    del AS (
-                        DELETE FROM crm_lead_score_line s
-                        WHERE s.rule_id = %(rule)s AND NOT s.is_manual
-                          AND s.lead_id = ANY(%(ids)s)
-                          AND s.lead_id NOT IN (SELECT id FROM m)
-                    )
-                    INSERT INTO crm_lead_score_line (lead_id, rule_id, rule_type,
-                        points, date, res_model, res_id, is_manual, company_id,
-                        create_uid, create_date, write_uid, write_date)
-                    SELECT l.id, %(rule)s, 'fit', %(points)s, %(now)s, 'crm.lead',
-                           l.id, FALSE, l.company_id, %(audit)s
-                    FROM crm_lead l WHERE l.id IN (SELECT id FROM m)
-                    ON CONFLICT (lead_id, rule_id, COALESCE(event_id, 0))
-                        WHERE NOT is_manual
-                    DO UPDATE SET points = EXCLUDED.points
-                    WHERE crm_lead_score_line.points IS DISTINCT FROM EXCLUDED.points
-                    """,
-                    matching=query.subselect(),
-                    rule=rule.id,
-                    ids=ids,
-                    points=rule.points,
-                    now=now,
-                    audit=audit,
-                )
-            )
+            query = Lead._search(expression.AND([domain, rule._get_scope_domain()]))
+            if query.is_empty():
+                continue
+            if query._joins or query.table != "crm_lead":
+                predicate = SQL('"crm_lead".id IN %s', query.subselect())
+            else:
+                predicate = query.where_clause or SQL("TRUE")
+            result.append((rule, SQL("COALESCE((%s), FALSE)", predicate)))
+        return result
 
-        # 2. Engagement lines from the events on the lead or on its contact.
+    def _score_sync_engagement_lines(self, env, ids, engagement_rules, audit):
+        cr = env.cr
         cr.execute(
             SQL(
                 """
@@ -375,7 +518,7 @@ class CrmLead(models.Model):
                     SELECT id, partner_id, team_id, company_id FROM crm_lead
                     WHERE id = ANY(%(ids)s)
                 ),
-                rules AS (
+                rules AS MATERIALIZED (
                     SELECT r.id, r.event_type, r.points, r.repeatable, r.company_id,
                            ARRAY(SELECT t.team_id FROM crm_score_rule_crm_team_rel t
                                  WHERE t.rule_id = r.id) AS team_ids
@@ -401,25 +544,37 @@ class CrmLead(models.Model):
                       AND (cardinality(r.team_ids) = 0 OR ev.team_id = ANY(r.team_ids))
                 ),
                 wanted AS (SELECT * FROM ranked WHERE repeatable OR rank = 1),
+                cur AS (
+                    SELECT s.id, s.lead_id, s.rule_id, s.event_id, s.points
+                    FROM crm_lead_score_line s
+                    WHERE s.lead_id = ANY(%(ids)s) AND s.event_id IS NOT NULL
+                      AND NOT s.is_manual
+                ),
+                -- a full join is planned as a hash or merge join, whatever the
+                -- (often wrong) row estimates of the CTEs above
+                diff AS (
+                    SELECT w.*, cur.id AS line_id, cur.points AS line_points
+                    FROM wanted w FULL JOIN cur
+                      ON cur.lead_id = w.lead_id AND cur.rule_id = w.rule_id
+                     AND cur.event_id = w.event_id
+                ),
                 del AS (
-                    DELETE FROM crm_lead_score_line s
-                    WHERE s.lead_id = ANY(%(ids)s) AND NOT s.is_manual
-                      AND s.event_id IS NOT NULL
-                      AND NOT EXISTS (SELECT 1 FROM wanted w
-                                      WHERE w.lead_id = s.lead_id
-                                        AND w.rule_id = s.rule_id
-                                        AND w.event_id = s.event_id)
+                    DELETE FROM crm_lead_score_line s USING diff
+                    WHERE s.id = diff.line_id AND diff.lead_id IS NULL
+                ),
+                upd AS (
+                    UPDATE crm_lead_score_line s SET points = diff.points
+                    FROM diff
+                    WHERE s.id = diff.line_id AND diff.lead_id IS NOT NULL
+                      AND diff.line_points <> diff.points
                 )
                 INSERT INTO crm_lead_score_line (lead_id, rule_id, rule_type, points,
                     date, event_id, res_model, res_id, is_manual, company_id,
                     create_uid, create_date, write_uid, write_date)
                 SELECT lead_id, rule_id, 'engagement', points, date, event_id,
                        res_model, res_id, FALSE, company_id, %(audit)s
-                FROM wanted
-                ON CONFLICT (lead_id, rule_id, COALESCE(event_id, 0))
-                    WHERE NOT is_manual
-                DO UPDATE SET points = EXCLUDED.points
-                WHERE crm_lead_score_line.points IS DISTINCT FROM EXCLUDED.points
+                FROM diff WHERE line_id IS NULL
+                ON CONFLICT DO NOTHING
                 """,
                 ids=ids,
                 rule_ids=engagement_rules.ids,
@@ -427,8 +582,8 @@ class CrmLead(models.Model):
             )
         )
 
-        # 3. Lines of rules that no longer apply (archived, type changed).
-        cr.execute(
+    def _score_drop_stale_lines(self, env, ids, rules, fit_rules, engagement_rules):
+        env.cr.execute(
             SQL(
                 """
                 DELETE FROM crm_lead_score_line s
@@ -444,97 +599,216 @@ class CrmLead(models.Model):
             )
         )
 
-        # 4. Sub-scores, score and band, as FEATURES.md's arithmetic says.
-        # Decay counts whole days; round() on double precision rounds half to
-        # even, as Python's round() does.
-        cr.execute(
+    def _score_update_leads(
+        self, env, fit_rules, today, now, audit, force_fit, ids=None, after=None
+    ):
+        """One statement, one scan of the leads:
+
+        * each fit rule's filter is evaluated once per lead (array ``f``);
+        * a signature of the matched rules is compared with the one stored on
+          the lead: only leads whose matches changed (or all of them, with
+          ``force_fit``) get their fit lines rewritten;
+        * engagement lines (with decay) and manual lines are summed per rule,
+          capped, then per type;
+        * the leads whose sub-scores, score or band change are updated.
+
+        Decay counts whole days; round() on double precision rounds half to
+        even, as Python's round() does.
+
+        The leads are ``ids``, or (for the full recompute) the next batch of
+        open leads after the id ``after``, locked with SKIP LOCKED.
+
+        :return: (ids of the leads that just became hot, highest lead id
+            scored, number of leads scored)
+        """
+        if ids is not None:
+            leads_where = SQL('"crm_lead".id = ANY(%s)', list(ids))
+        else:
+            leads_where = SQL(
+                '%s AND "crm_lead".id > %s ORDER BY "crm_lead".id LIMIT %s'
+                ' FOR UPDATE SKIP LOCKED',
+                open_lead_sql('"crm_lead"'),
+                after,
+                SCORE_BATCH_SIZE,
+            )
+        predicates = self._score_fit_predicates(fit_rules)
+        if predicates:
+            flags = SQL(
+                "ARRAY[%s]::bool[]", SQL(", ").join(pred for __, pred in predicates)
+            )
+
+            def each(template):
+                return SQL(", ").join(
+                    SQL(template, index=index, rule=rule.id, points=rule.points)
+                    for index, (rule, __) in enumerate(predicates, start=1)
+                )
+
+            rule_ids = SQL(
+                "array_remove(ARRAY[%s]::int[], NULL)",
+                each("CASE WHEN f[%(index)s] THEN %(rule)s END"),
+            )
+            # The matched rules' ids; a change of points is a rule change,
+            # which rescores with ``force_fit``.
+            signature = SQL("(%s)::text", rule_ids)
+            fit_points = SQL(
+                "(%s)::float",
+                SQL(" + ").join(
+                    SQL("CASE WHEN f[%s] THEN %s ELSE 0 END", index, rule.points)
+                    for index, (rule, __) in enumerate(predicates, start=1)
+                ),
+            )
+        else:
+            flags = SQL("'{}'::bool[]")
+            signature = SQL("'{}'")
+            rule_ids = SQL("'{}'::int[]")
+            fit_points = SQL("0::float")
+        env.cr.execute(
             SQL(
                 """
-                WITH per_rule AS (
-                    SELECT s.lead_id, r.rule_type, r.max_points,
-                           SUM(CASE WHEN r.rule_type = 'engagement' AND r.decay_days > 0
-                               THEN s.points * power(0.5,
-                                   GREATEST(%(today)s::date - s.date::date, 0)
-                                   / r.decay_days::float)
-                               ELSE s.points END) AS points
+                WITH pre AS MATERIALIZED (
+                    SELECT "crm_lead".id, "crm_lead".company_id, "crm_lead".team_id,
+                           "crm_lead".probability,
+                           "crm_lead".score_fit_signature AS old_sig,
+                           %(flags)s AS f
+                    FROM "crm_lead" WHERE %(leads_where)s
+                ),
+                fitc AS MATERIALIZED (
+                    SELECT pre.*, %(signature)s AS sig, %(fit_points)s AS fit_points
+                    FROM pre
+                ),
+                chg AS (
+                    SELECT id AS lead_id, company_id, %(rule_ids)s AS rule_ids
+                    FROM fitc WHERE %(force)s OR old_sig IS DISTINCT FROM sig
+                ),
+                m AS (
+                    SELECT m.lead_id, m.rule_id, r.points, m.company_id
+                    FROM (SELECT lead_id, company_id, unnest(rule_ids) AS rule_id
+                          FROM chg) m
+                    JOIN crm_score_rule r ON r.id = m.rule_id
+                ),
+                cur AS (
+                    SELECT s.id, s.lead_id, s.rule_id, s.points
+                    FROM crm_lead_score_line s JOIN chg ON chg.lead_id = s.lead_id
+                    WHERE s.event_id IS NULL AND NOT s.is_manual
+                ),
+                diff AS (
+                    SELECT m.lead_id, m.rule_id, m.points, m.company_id,
+                           cur.id AS line_id, cur.points AS line_points
+                    FROM m FULL JOIN cur
+                      ON cur.lead_id = m.lead_id AND cur.rule_id = m.rule_id
+                ),
+                del AS (
+                    DELETE FROM crm_lead_score_line s USING diff
+                    WHERE s.id = diff.line_id AND diff.lead_id IS NULL
+                ),
+                upd AS (
+                    UPDATE crm_lead_score_line s SET points = diff.points
+                    FROM diff
+                    WHERE s.id = diff.line_id AND diff.lead_id IS NOT NULL
+                      AND diff.line_points <> diff.points
+                ),
+                ins AS (
+                    INSERT INTO crm_lead_score_line (lead_id, rule_id, rule_type,
+                        points, date, res_model, res_id, is_manual, company_id,
+                        create_uid, create_date, write_uid, write_date)
+                    SELECT lead_id, rule_id, 'fit', points, %(now)s, 'crm.lead',
+                           lead_id, FALSE, company_id, %(audit)s
+                    FROM diff WHERE line_id IS NULL
+                    ON CONFLICT DO NOTHING
+                ),
+                vals AS MATERIALIZED (
+                    -- engagement lines (with decay) and manual adjustments;
+                    -- fit rules are evaluated on the lead (fit_points)
+                    SELECT s.lead_id, s.rule_id, r.rule_type, r.max_points,
+                           %(value)s AS points
                     FROM crm_lead_score_line s
                     JOIN crm_score_rule r ON r.id = s.rule_id AND r.active
-                    WHERE s.lead_id = ANY(%(ids)s)
-                    GROUP BY s.lead_id, r.id
+                    WHERE s.lead_id IN (SELECT id FROM pre)
+                      AND (s.is_manual OR s.event_id IS NOT NULL)
+                ),
+                per_rule AS (
+                    -- a rule's cap applies to its total on the lead
+                    SELECT lead_id, rule_type,
+                           LEAST(GREATEST(SUM(points), -max_points), max_points) AS points
+                    FROM vals WHERE max_points > 0
+                    GROUP BY lead_id, rule_id, rule_type, max_points
+                    UNION ALL
+                    SELECT lead_id, rule_type, points
+                    FROM vals WHERE NOT max_points > 0 OR max_points IS NULL
                 ),
                 per_type AS (
                     SELECT lead_id,
-                      SUM(CASE WHEN max_points > 0
-                          THEN LEAST(GREATEST(points, -max_points), max_points)
-                          ELSE points END) FILTER (WHERE rule_type = 'fit') AS fit,
-                      SUM(CASE WHEN max_points > 0
-                          THEN LEAST(GREATEST(points, -max_points), max_points)
-                          ELSE points END) FILTER (WHERE rule_type = 'engagement') AS eng
+                      SUM(points) FILTER (WHERE rule_type = 'fit') AS fit,
+                      SUM(points) FILTER (WHERE rule_type = 'engagement') AS eng
                     FROM per_rule GROUP BY lead_id
                 ),
-                sub AS (
-                    SELECT l.id,
-                      LEAST(GREATEST(COALESCE(p.fit, 0), 0), 100)::float AS fit,
-                      LEAST(GREATEST(COALESCE(p.eng, 0), 0), 100)::float AS eng,
-                      LEAST(GREATEST(COALESCE(l.probability, 0), 0), 100)::float AS pred,
-                      COALESCE(t.score_weight_fit, 1)::float AS wf,
-                      COALESCE(t.score_weight_engagement, 1)::float AS we,
-                      COALESCE(t.score_weight_predictive, 1)::float AS wp,
-                      COALESCE(t.score_warm_threshold, 40) AS warm,
-                      COALESCE(t.score_hot_threshold, 70) AS hot
-                    FROM crm_lead l
-                    LEFT JOIN per_type p ON p.lead_id = l.id
-                    LEFT JOIN crm_team t ON t.id = l.team_id
-                    WHERE l.id = ANY(%(ids)s)
+                teams AS (
+                    SELECT id, score_weight_fit::float AS wf,
+                           score_weight_engagement::float AS we,
+                           score_weight_predictive::float AS wp,
+                           score_warm_threshold AS warm, score_hot_threshold AS hot
+                    FROM crm_team
+                    UNION ALL SELECT 0, 1, 1, 1, 40, 70
                 ),
-                fin AS (
-                    SELECT id, fit, eng, pred, warm, hot,
-                      CASE WHEN wf + we + wp > 0
+                sub AS (
+                    SELECT fitc.id, fitc.sig,
+                      LEAST(GREATEST(fitc.fit_points + COALESCE(p.fit, 0), 0), 100)::float
+                          AS fit,
+                      LEAST(GREATEST(COALESCE(p.eng, 0), 0), 100)::float AS eng,
+                      LEAST(GREATEST(COALESCE(fitc.probability, 0), 0), 100)::float
+                          AS pred,
+                      t.wf, t.we, t.wp, t.warm, t.hot
+                    FROM fitc
+                    LEFT JOIN per_type p ON p.lead_id = fitc.id
+                    JOIN teams t ON t.id = COALESCE(fitc.team_id, 0)
+                ),
+                scored AS (
+                    SELECT *, (CASE WHEN wf + we + wp > 0
                         THEN round((wf * fit + we * eng + wp * pred) / (wf + we + wp))
-                        ELSE 0 END::int AS score
+                        ELSE 0 END)::int AS score
                     FROM sub
+                ),
+                fin AS MATERIALIZED (
+                    SELECT *, CASE WHEN score >= hot THEN 'hot'
+                                   WHEN score >= warm THEN 'warm'
+                                   ELSE 'cold' END AS band
+                    FROM scored
+                ),
+                u AS (
+                    UPDATE crm_lead l SET
+                        score_fit = fin.fit,
+                        score_predictive = fin.pred,
+                        score = fin.score,
+                        score_band = fin.band,
+                        score_fit_signature = fin.sig,
+                        score_hot_date = CASE
+                            WHEN fin.band = 'hot' AND l.score_band IS DISTINCT FROM 'hot'
+                            THEN %(now)s ELSE l.score_hot_date END,
+                        score_date = %(now)s
+                    FROM fin
+                    WHERE l.id = fin.id
+                      AND (l.score_fit, l.score_predictive,
+                           l.score, l.score_band, l.score_fit_signature)
+                          IS DISTINCT FROM
+                          (fin.fit, fin.pred, fin.score, fin.band, fin.sig)
+                    RETURNING l.id, l.score_hot_date = %(now)s AS crossed
                 )
-                UPDATE crm_lead l SET
-                    score_fit = fin.fit,
-                    score_engagement = fin.eng,
-                    score_predictive = fin.pred,
-                    score = fin.score,
-                    score_band = CASE WHEN fin.score >= fin.hot THEN 'hot'
-                                      WHEN fin.score >= fin.warm THEN 'warm'
-                                      ELSE 'cold' END,
-                    score_hot_date = CASE
-                        WHEN fin.score >= fin.hot AND l.score_band IS DISTINCT FROM 'hot'
-                        THEN %(now)s ELSE l.score_hot_date END,
-                    score_date = %(now)s
-                FROM fin WHERE l.id = fin.id
-                RETURNING l.id, l.score_band
+                SELECT ARRAY(SELECT id FROM u WHERE crossed),
+                       (SELECT max(id) FROM pre), (SELECT count(*) FROM pre)
                 """,
-                ids=ids,
-                today=fields.Date.today(),
+                flags=flags,
+                signature=signature,
+                rule_ids=rule_ids,
+                fit_points=fit_points,
+                force=bool(force_fit),
+                leads_where=leads_where,
+                value=decayed_points_sql(today),
                 now=now,
+                audit=audit,
             )
         )
-        new_bands = dict(cr.fetchall())
-        env["crm.lead"].invalidate_model(
-            [
-                "score",
-                "score_fit",
-                "score_engagement",
-                "score_predictive",
-                "score_band",
-                "score_date",
-                "score_hot_date",
-                "score_line_ids",
-            ]
-        )
-        env["crm.lead.score.line"].invalidate_model()
-        hot_ids = [
-            lead_id
-            for lead_id, band in new_bands.items()
-            if band == "hot" and old_bands.get(lead_id) != "hot"
-        ]
-        if hot_ids:
-            leads.browse(hot_ids)._score_on_hot()
+        return env.cr.fetchone()
+
 
     # ------------------------------------------------------------------
     # Crossing into "hot": the team's actions, once per crossing
@@ -970,7 +1244,7 @@ class CrmLead(models.Model):
                     "activity_type_id": activity_type.id,
                     "user_id": user_id,
                     "date_deadline": today,
-                    "summary": _(
+                    "summary": self.env._(
                         "No interaction for %(days)s days (last: %(date)s)",
                         days=(now - last_date).days,
                         date=fields.Date.to_string(last_date.date()),

@@ -274,22 +274,22 @@ class TestScoringArithmetic(ScoringCommon):
         lead = self._lead()
         self._event("email_opened", days_ago=2, lead=lead, res_id=1)
         self.assertEqual(lead.score_engagement, 4)
-        # Age the event two more days, as time passing would.
-        self.env.cr.execute(
-            "UPDATE crm_score_event SET date = date - interval '2 days'"
-            " WHERE lead_id = %s", (lead.id,)
+        self.assertEqual(lead.score, 1)
+        # Two days later, the daily job halves it twice more.
+        self.env["ir.config_parameter"].set_param("crm_suite.score_progress", "-")
+        self.env["ir.config_parameter"].set_param("crm_suite.score_full_since", False)
+        in_two_days = fields.Date.today() + timedelta(days=2)
+        self.Lead.with_context(crm_suite_score_today=in_two_days)._cron_score_recompute()
+        lead.invalidate_recordset()
+        self.assertEqual(
+            lead.with_context(crm_suite_score_today=in_two_days).score_engagement, 1
         )
-        self.env.cr.execute(
-            "UPDATE crm_lead_score_line SET date = date - interval '2 days'"
-            " WHERE lead_id = %s", (lead.id,)
-        )
-        self.env.cr.execute(
-            "UPDATE crm_lead SET score_date = score_date - interval '1 day'"
-            " WHERE id = %s", (lead.id,)
-        )
-        self.env.invalidate_all()
-        self.Lead._cron_score_recompute()
-        self.assertEqual(lead.score_engagement, 1)
+        self.assertEqual(lead.score, 0, "round(1 / 3): the stored score follows")
+        # Run again the same day: nothing left to do.
+        done, remaining = self.Lead.with_context(
+            crm_suite_score_today=in_two_days
+        )._score_recompute_pending()
+        self.assertEqual((done, remaining), (0, 0))
 
 
 @tagged("post_install", "-at_install")

@@ -144,15 +144,15 @@ class TestScoringEngine(ScoringCommon):
             return self.cr.sql_log_count - before
 
         self.assertEqual(queries(one), queries(leads))
-        # lock + old bands + rules (search, read, teams) + 2 fit + engagement
-        # + cleanup + update
+        # rules (search, read, teams, companies) + fit + engagement + cleanup
+        # + update
         self.env.flush_all()
         self.env.invalidate_all()
-        with self.assertQueryCount(10):
+        with self.assertQueryCount(8, flush=False):
             one._score_recompute()
         self.env.flush_all()
         self.env.invalidate_all()
-        with self.assertQueryCount(10):
+        with self.assertQueryCount(8, flush=False):
             leads._score_recompute()
         self.assertEqual(leads[0].score_fit, 10)
         self.assertEqual(leads[-1].score_fit, 30)
@@ -206,56 +206,63 @@ class TestScoringEngine(ScoringCommon):
         self.assertIn(factors[0]["field"], {f["field"] for f in breakdown["factors"]})
         self.assertIn("o_crm_suite_factors", lead.score_predictive_factors_html)
 
-    def test_full_recompute_resumes(self):
+    def test_full_recompute_resumes_after_a_crash(self):
         self.Rule.create({"name": "All", "domain": "[]", "points": 10})
         leads = self.Lead.create(
             [{"name": f"R{i}", "stage_id": self.stage_new.id} for i in range(5)]
         )
         self.env.flush_all()
-        # A crashed run left these leads unscored: the next run picks them up.
         self.env.cr.execute(
-            "UPDATE crm_lead SET score_date = NULL, score_fit = 0 WHERE id = ANY(%s)",
-            (leads.ids,),
+            "UPDATE crm_lead SET score_fit = 0 WHERE id = ANY(%s)", (leads.ids,)
         )
         self.env.invalidate_all()
-        done, remaining = self.Lead._score_recompute_pending(
-            datetime.now(), max_batches=1
+        # A run saved its progress up to the third lead, then crashed.
+        run = "2026-01-01 00:00:00"
+        self.env["ir.config_parameter"].set_param(
+            "crm_suite.score_progress", f"{run}|{leads[2].id}"
         )
-        self.assertGreaterEqual(done, 5)
+        done, remaining = self.Lead._score_recompute_pending(run)
         self.assertEqual(remaining, 0)
+        self.assertGreaterEqual(done, 2)
+        self.assertEqual(leads[:3].mapped("score_fit"), [0, 0, 0], "not redone")
+        self.assertEqual(leads[3:].mapped("score_fit"), [10, 10])
+        self.assertEqual(self.Lead._score_recompute_pending(run), (0, 0))
+        # A new run (the next day, or a rule change) starts from the first lead.
+        self.Lead._score_recompute_pending("2026-01-02 00:00:00")
         self.assertEqual(set(leads.mapped("score_fit")), {10})
 
-    def test_two_workers_share_the_full_recompute(self):
-        """Worker B skips the lead worker A holds, and takes it once A is done."""
+    def test_second_worker_leaves_while_the_first_runs(self):
         with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
             cr_a.execute(
-                "INSERT INTO crm_lead (name, type, active) "
-                "VALUES ('Held by worker A', 'opportunity', TRUE) RETURNING id"
+                "SELECT value FROM ir_config_parameter WHERE key = %s",
+                ("crm_suite.score_progress",),
             )
-            held_id = cr_a.fetchone()[0]
-            cr_a.commit()
+            existed = cr_a.fetchone()
+            if not existed:
+                cr_a.execute(
+                    "INSERT INTO ir_config_parameter (key, value) VALUES (%s, '')",
+                    ("crm_suite.score_progress",),
+                )
+                cr_a.commit()
             try:
                 cr_b.execute("SET lock_timeout = '5s'")
-                cr_b.commit()
+                # Worker A is in the middle of a batch.
                 cr_a.execute(
-                    "SELECT id FROM crm_lead WHERE id = %s FOR UPDATE", (held_id,)
+                    "SELECT value FROM ir_config_parameter WHERE key = %s FOR UPDATE",
+                    ("crm_suite.score_progress",),
                 )
                 env_b = api.Environment(cr_b, SUPERUSER_ID, {})
-                since = datetime.now()
-                env_b["crm.lead"]._score_recompute_pending(since)
-                cr_b.execute("SELECT score_date FROM crm_lead WHERE id = %s", (held_id,))
-                self.assertIsNone(cr_b.fetchone()[0], "skipped, not waited for")
-                cr_b.rollback()
-                cr_a.rollback()  # worker A ends without scoring it (a crash)
-                env_b.invalidate_all()
-                env_b["crm.lead"]._score_recompute_pending(since)
-                cr_b.execute("SELECT score_date FROM crm_lead WHERE id = %s", (held_id,))
-                self.assertIsNotNone(cr_b.fetchone()[0], "resumed by worker B")
+                result = env_b["crm.lead"]._score_recompute_pending("2026-01-03")
+                self.assertEqual(result, (0, None), "B leaves without waiting")
                 cr_b.rollback()
             finally:
                 cr_a.rollback()
-                cr_a.execute("DELETE FROM crm_lead WHERE id = %s", (held_id,))
-                cr_a.commit()
+                if not existed:
+                    cr_a.execute(
+                        "DELETE FROM ir_config_parameter WHERE key = %s",
+                        ("crm_suite.score_progress",),
+                    )
+                    cr_a.commit()
 
 
 @tagged("post_install", "-at_install")

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Run a benchmark of bench/ on its own database (created once, without demo data).
+#   scripts/bench.sh lead_scoring [--rebuild]
+#   CRM_SUITE_BENCH_DB=name scripts/bench.sh lead_scoring
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+name="${1:-}"
+[ -n "$name" ] && [ -f "$REPO_ROOT/bench/bench_$name.py" ] ||
+    die "usage: scripts/bench.sh NAME [options]; NAME is one of: $(cd "$REPO_ROOT/bench" && ls bench_*.py | sed 's/^bench_//; s/\.py$//' | tr '\n' ' ')"
+shift
+DB="${CRM_SUITE_BENCH_DB:-crm_suite_bench}"
+setup_all
+
+installed=$(psql -d "$DB" -Atqc "SELECT count(*) FROM ir_module_module
+    WHERE name = 'crm_suite' AND state = 'installed'" 2>/dev/null || echo 0)
+if [ "$installed" != "1" ]; then
+    log "Creating the benchmark database $DB (crm_suite, no demo data)"
+    dropdb --if-exists --force "$DB"
+    odoo -d "$DB" -i crm_suite --without-demo=all --stop-after-init --log-level warn
+fi
+cd "$REPO_ROOT"
+exec "$VENV/bin/python" "bench/bench_$name.py" --db "$DB" "$@"
