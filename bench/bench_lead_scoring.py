@@ -20,8 +20,8 @@ with crm_suite and no demo data once; ``--rebuild`` regenerates the data).
 """
 
 import argparse
-import subprocess
 import os
+import subprocess
 import time
 from datetime import date, datetime, timedelta
 
@@ -36,7 +36,9 @@ def parse_args():
     parser.add_argument("--partners", type=int, default=20_000)
     parser.add_argument("--events", type=int, default=200_000)
     parser.add_argument(
-        "--rebuild", action="store_true", help="drop the generated data and make it anew"
+        "--rebuild",
+        action="store_true",
+        help="drop the generated data and make it anew",
     )
     return parser.parse_args()
 
@@ -175,8 +177,14 @@ def generate(env, args):
     env.flush_all()
     cr.execute("SELECT min(id) FROM crm_lead WHERE name LIKE 'Bench lead %%'")
     first_lead = cr.fetchone()[0]
-    events = ["email_opened", "email_clicked", "email_replied", "activity_done",
-              "ticket_opened", "drip_step_done"]
+    events = [
+        "email_opened",
+        "email_clicked",
+        "email_replied",
+        "activity_done",
+        "ticket_opened",
+        "drip_step_done",
+    ]
     cr.execute(
         """
         INSERT INTO crm_score_event (event_type, date, lead_id, partner_id, res_model,
@@ -208,8 +216,15 @@ def vacuum(db):
     """Each arm starts from a vacuumed table, so none pays for the dead rows
     the previous one left (VACUUM cannot run inside a transaction)."""
     subprocess.run(
-        ["psql", "-X", "-q", "-d", db, "-c",
-         "VACUUM ANALYZE crm_lead, crm_lead_score_line, crm_score_event"],
+        [
+            "psql",
+            "-X",
+            "-q",
+            "-d",
+            db,
+            "-c",
+            "VACUUM ANALYZE crm_lead, crm_lead_score_line, crm_score_event",
+        ],
         check=True,
     )
 
@@ -304,7 +319,9 @@ def main():
         )
         print()
         print(f"Odoo:  {pending} leads updated, {odoo_time:.2f} s")
-        cr.execute("SELECT count(*) FROM crm_lead WHERE score_date >= %s", [start_daily])
+        cr.execute(
+            "SELECT count(*) FROM crm_lead WHERE score_date >= %s", [start_daily]
+        )
         print(
             f"ours (next day's job): {warm_done} leads rescored,"
             f" {cr.fetchone()[0]} changed, {warm:.2f} s"

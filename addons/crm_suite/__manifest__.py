@@ -39,5 +39,6 @@
             "crm_suite/static/tests/tours/*.js",
         ],
     },
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

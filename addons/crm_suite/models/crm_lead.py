@@ -7,7 +7,7 @@ from ast import literal_eval
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.osv import expression
@@ -111,7 +111,6 @@ class CrmLead(models.Model):
     )
     score_band = fields.Selection(
         [("cold", "Cold"), ("warm", "Warm"), ("hot", "Hot")],
-        string="Score Band",
         readonly=True,
         copy=False,
         default="cold",
@@ -163,7 +162,16 @@ class CrmLead(models.Model):
             .search([("rule_type", "=", "fit"), ("active", "=", True)])
         )
         lead_fields, partner_fields = rules._get_domain_fields()
-        return SCORE_BASE_FIELDS | lead_fields, partner_fields
+        # A filter on a computed field (email_state, country_id...) changes when
+        # the fields it depends on are written: those count too.
+        relevant = set(SCORE_BASE_FIELDS | lead_fields)
+        for name in lead_fields:
+            field = self._fields.get(name)
+            if field is not None and field.compute:
+                relevant.update(
+                    path.split(".")[0] for path in self.pool.field_depends[field]
+                )
+        return relevant, partner_fields
 
     @api.depends("score_line_ids.points", "score_line_ids.date")
     def _compute_score_engagement(self):
@@ -451,9 +459,7 @@ class CrmLead(models.Model):
         rules = env["crm.score.rule"].search([("active", "=", True)])
         fit_rules = rules.filtered(lambda r: r.rule_type == "fit")
         engagement_rules = rules - fit_rules
-        audit = SQL(
-            "%(uid)s, %(now)s, %(uid)s, %(now)s", uid=env.uid or None, now=now
-        )
+        audit = SQL("%(uid)s, %(now)s, %(uid)s, %(now)s", uid=env.uid or None, now=now)
 
         # 1. Engagement lines from the events on the lead or on its contact.
         if engagement and ids:
@@ -468,7 +474,14 @@ class CrmLead(models.Model):
         # 2. Fit rules, sub-scores, score and band in one statement (see
         # _score_update_leads), as FEATURES.md's arithmetic says.
         hot_ids, last_id, count = self._score_update_leads(
-            env, fit_rules, today, now, audit, force_fit=engagement, ids=ids, after=after
+            env,
+            fit_rules,
+            today,
+            now,
+            audit,
+            force_fit=engagement,
+            ids=ids,
+            after=after,
         )
         env["crm.lead"].invalidate_model(
             [
@@ -626,7 +639,7 @@ class CrmLead(models.Model):
         else:
             leads_where = SQL(
                 '%s AND "crm_lead".id > %s ORDER BY "crm_lead".id LIMIT %s'
-                ' FOR UPDATE SKIP LOCKED',
+                " FOR UPDATE SKIP LOCKED",
                 open_lead_sql('"crm_lead"'),
                 after,
                 SCORE_BATCH_SIZE,
@@ -729,7 +742,7 @@ class CrmLead(models.Model):
                 per_rule AS (
                     -- a rule's cap applies to its total on the lead
                     SELECT lead_id, rule_type,
-                           LEAST(GREATEST(SUM(points), -max_points), max_points) AS points
+                      LEAST(GREATEST(SUM(points), -max_points), max_points) AS points
                     FROM vals WHERE max_points > 0
                     GROUP BY lead_id, rule_id, rule_type, max_points
                     UNION ALL
@@ -752,8 +765,8 @@ class CrmLead(models.Model):
                 ),
                 sub AS (
                     SELECT fitc.id, fitc.sig,
-                      LEAST(GREATEST(fitc.fit_points + COALESCE(p.fit, 0), 0), 100)::float
-                          AS fit,
+                      LEAST(GREATEST(fitc.fit_points + COALESCE(p.fit, 0), 0),
+                            100)::float AS fit,
                       LEAST(GREATEST(COALESCE(p.eng, 0), 0), 100)::float AS eng,
                       LEAST(GREATEST(COALESCE(fitc.probability, 0), 0), 100)::float
                           AS pred,
@@ -782,7 +795,8 @@ class CrmLead(models.Model):
                         score_band = fin.band,
                         score_fit_signature = fin.sig,
                         score_hot_date = CASE
-                            WHEN fin.band = 'hot' AND l.score_band IS DISTINCT FROM 'hot'
+                            WHEN fin.band = 'hot'
+                             AND l.score_band IS DISTINCT FROM 'hot'
                             THEN %(now)s ELSE l.score_hot_date END,
                         score_date = %(now)s
                     FROM fin
@@ -808,7 +822,6 @@ class CrmLead(models.Model):
             )
         )
         return env.cr.fetchone()
-
 
     # ------------------------------------------------------------------
     # Crossing into "hot": the team's actions, once per crossing
@@ -960,7 +973,9 @@ class CrmLead(models.Model):
                 entry = field_table and field_table.get(str(value))
                 if not isinstance(entry, dict):
                     continue
-                total_won = team_won if field == "stage_id" else field_table["won_total"]
+                total_won = (
+                    team_won if field == "stage_id" else field_table["won_total"]
+                )
                 total_lost = (
                     team_lost if field == "stage_id" else field_table["lost_total"]
                 )
@@ -982,11 +997,15 @@ class CrmLead(models.Model):
     def _score_factor_label(self, field, value):
         field_name = "tag_ids" if field == "tag_id" else field
         model_field = self._fields.get(field_name)
-        label = model_field.get_description(self.env)["string"] if model_field else field
+        label = (
+            model_field.get_description(self.env)["string"] if model_field else field
+        )
         if model_field is None:
             return label, str(value)
         if model_field.type in ("many2one", "many2many"):
-            record = self.env[model_field.comodel_name].sudo().browse(int(value)).exists()
+            record = (
+                self.env[model_field.comodel_name].sudo().browse(int(value)).exists()
+            )
             return label, record.display_name if record else str(value)
         if model_field.type == "selection":
             selection = dict(model_field._description_selection(self.env))
@@ -1004,7 +1023,9 @@ class CrmLead(models.Model):
             factors = sorted(factors, key=lambda f: -abs(math.log(f["ratio"] or 1e-9)))
             rows = []
             for factor in factors[:limit]:
-                label, value = lead._score_factor_label(factor["field"], factor["value"])
+                label, value = lead._score_factor_label(
+                    factor["field"], factor["value"]
+                )
                 rows.append(
                     {
                         "field": factor["field"],
@@ -1029,9 +1050,7 @@ class CrmLead(models.Model):
                 )
                 continue
             body = Markup("").join(
-                Markup(
-                    "<tr><td>%s</td><td>%s</td><td class='text-end %s'>%s</td></tr>"
-                )
+                Markup("<tr><td>%s</td><td>%s</td><td class='text-end %s'>%s</td></tr>")
                 % (
                     row["label"],
                     row["value"],
@@ -1078,7 +1097,8 @@ class CrmLead(models.Model):
                 JOIN res_users u ON u.partner_id = m.author_id
                 WHERE m.date >= %(since)s AND %(interaction)s
                   AND u.id != %(uid)s AND u.active AND NOT u.share
-                  AND ((m.model = 'res.partner' AND m.res_id IN (SELECT id FROM contacts))
+                  AND ((m.model = 'res.partner'
+                        AND m.res_id IN (SELECT id FROM contacts))
                     OR (m.model = 'crm.lead' AND m.res_id IN (
                         SELECT id FROM crm_lead
                         WHERE partner_id IN (SELECT id FROM contacts))))

@@ -18,9 +18,7 @@ class CrmLeadScoreLine(models.Model):
     _description = "Lead Score Line"
     _order = "lead_id, rule_type, date desc, id desc"
 
-    lead_id = fields.Many2one(
-        "crm.lead", required=True, ondelete="cascade", index=True
-    )
+    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
     rule_id = fields.Many2one(
         "crm.score.rule", required=True, ondelete="cascade", index=True
     )

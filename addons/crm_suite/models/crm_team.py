@@ -80,9 +80,7 @@ class CrmTeam(models.Model):
     )
     def _check_score_settings(self):
         for team in self:
-            if not (
-                0 <= team.score_warm_threshold <= team.score_hot_threshold <= 100
-            ):
+            if not (0 <= team.score_warm_threshold <= team.score_hot_threshold <= 100):
                 raise ValidationError(
                     _(
                         "Team %(team)s: the thresholds must satisfy "
@@ -105,12 +103,15 @@ class CrmTeam(models.Model):
                         team=team.name,
                     )
                 )
-            if min(
-                team.collision_days, team.stale_days, team.score_hot_activity_days
-            ) < 0:
+            if (
+                min(team.collision_days, team.stale_days, team.score_hot_activity_days)
+                < 0
+            ):
                 raise ValidationError(
-                    _("Team %(team)s: a number of days cannot be negative.",
-                      team=team.name)
+                    _(
+                        "Team %(team)s: a number of days cannot be negative.",
+                        team=team.name,
+                    )
                 )
 
     def write(self, vals):

@@ -14,7 +14,9 @@ class TestCollisionGuard(ScoringCommon):
         contact = self.env["res.partner"].create(
             {"name": "Bob at Acme", "parent_id": self.partner.id}
         )
-        lead_mine = self._lead(partner_id=self.partner.id, user_id=self.user_salesman.id)
+        lead_mine = self._lead(
+            partner_id=self.partner.id, user_id=self.user_salesman.id
+        )
         lead_theirs = self._lead(partner_id=contact.id, user_id=self.user_manager.id)
         self.assertFalse(lead_mine.with_user(self.user_salesman).collision_warning)
         # The colleague logs a call on their own lead with the same company.
@@ -96,7 +98,8 @@ class TestStaleLeads(ScoringCommon):
         lead = self._lead(user_id=self.user_salesman.id, partner_id=self.partner.id)
         self._age(lead, 7)
         self.partner.with_user(self.user_manager).message_post(
-            body="Met at the fair", message_type="comment",
+            body="Met at the fair",
+            message_type="comment",
             subtype_xmlid="mail.mt_note",
         )
         self.Lead._cron_stale_lead_alerts()
@@ -117,19 +120,31 @@ class TestTrackingRoute(HttpCase):
         lead earns the engagement points."""
         self.env["crm.score.rule"].search([]).action_archive()
         self.env["crm.score.rule"].create(
-            {"name": "Opened", "rule_type": "engagement",
-             "event_type": "email_opened", "points": 9}
+            {
+                "name": "Opened",
+                "rule_type": "engagement",
+                "event_type": "email_opened",
+                "points": 9,
+            }
         )
         lead = self.env["crm.lead"].create({"name": "Tracked lead"})
         mailing = self.env["mailing.mailing"].create(
-            {"subject": "News", "body_html": "<p>News</p>",
-             "mailing_model_id": self.env["ir.model"]._get_id("crm.lead")}
+            {
+                "subject": "News",
+                "body_html": "<p>News</p>",
+                "mailing_model_id": self.env["ir.model"]._get_id("crm.lead"),
+            }
         )
         mail_id = 987654
         self.env["mailing.trace"].create(
-            {"model": "crm.lead", "res_id": lead.id, "mass_mailing_id": mailing.id,
-             "mail_mail_id_int": mail_id, "trace_status": "sent",
-             "email": "lead@example.com"}
+            {
+                "model": "crm.lead",
+                "res_id": lead.id,
+                "mass_mailing_id": mailing.id,
+                "mail_mail_id_int": mail_id,
+                "trace_status": "sent",
+                "email": "lead@example.com",
+            }
         )
         token = self.env["mail.mail"]._generate_mail_recipient_token(mail_id)
         response = self.url_open(f"/mail/track/{mail_id}/{token}/blank.gif")

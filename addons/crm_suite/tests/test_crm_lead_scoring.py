@@ -1,6 +1,6 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
@@ -27,14 +27,14 @@ class ScoringCommon(CrmSuiteUsersMixin, MailCommon):
         cls.partner = cls.env["res.partner"].create(
             {"name": "Acme", "email": "acme@example.com", "is_company": True}
         )
-        cls.stage_new, cls.stage_qualified, cls.stage_proposition = (
-            cls.env["crm.stage"].create(
-                [
-                    {"name": "S New", "sequence": 1001},
-                    {"name": "S Qualified", "sequence": 1002},
-                    {"name": "S Proposition", "sequence": 1003},
-                ]
-            )
+        cls.stage_new, cls.stage_qualified, cls.stage_proposition = cls.env[
+            "crm.stage"
+        ].create(
+            [
+                {"name": "S New", "sequence": 1001},
+                {"name": "S Qualified", "sequence": 1002},
+                {"name": "S Proposition", "sequence": 1003},
+            ]
         )
 
     def _lead(self, **vals):
@@ -82,10 +82,16 @@ class TestScoringArithmetic(ScoringCommon):
                     "domain": [("country_id", "=", self.belgium.id)],
                     "points": 40,
                 },
-                {"name": "Big", "domain": "[('expected_revenue', '>=', 1000)]",
-                 "points": 50},
-                {"name": "No phone", "domain": "[('phone', '=', False)]",
-                 "points": -15},
+                {
+                    "name": "Big",
+                    "domain": "[('expected_revenue', '>=', 1000)]",
+                    "points": 50,
+                },
+                {
+                    "name": "No phone",
+                    "domain": "[('phone', '=', False)]",
+                    "points": -15,
+                },
             ]
         )
         lead = self._lead(country_id=self.belgium.id, expected_revenue=5000)
@@ -106,6 +112,20 @@ class TestScoringArithmetic(ScoringCommon):
         lead.country_id = self.france
         self.assertEqual(lead.score_fit, 80)
         self.assertNotIn("Belgium", lead.score_line_ids.rule_id.mapped("name"))
+
+    def test_fit_rule_on_a_computed_field(self):
+        self.Rule.create(
+            {
+                "name": "Valid email",
+                "domain": "[('email_state', '=', 'correct')]",
+                "points": 30,
+            }
+        )
+        lead = self._lead(email_from="not an email")
+        self.assertEqual(lead.score_fit, 0)
+        lead.email_from = "buyer@example.com"
+        self.assertEqual(lead.email_state, "correct")
+        self.assertEqual(lead.score_fit, 30, "email_state follows email_from")
 
     def test_fit_rule_on_contact_fields(self):
         self.Rule.create(
@@ -153,16 +173,23 @@ class TestScoringArithmetic(ScoringCommon):
     def test_team_and_company_scope(self):
         self.Rule.create(
             [
-                {"name": "Team only", "domain": "[]", "points": 10,
-                 "team_ids": [Command.link(self.team.id)]},
-                {"name": "Everyone", "domain": "[]", "points": 5,
-                 "company_id": False},
+                {
+                    "name": "Team only",
+                    "domain": "[]",
+                    "points": 10,
+                    "team_ids": [Command.link(self.team.id)],
+                },
+                {"name": "Everyone", "domain": "[]", "points": 5, "company_id": False},
             ]
         )
         other_company = self.env["res.company"].create({"name": "Other Co"})
         self.Rule.create(
-            {"name": "Other company", "domain": "[]", "points": 20,
-             "company_id": other_company.id}
+            {
+                "name": "Other company",
+                "domain": "[]",
+                "points": 20,
+                "company_id": other_company.id,
+            }
         )
         lead = self._lead()
         other = self._lead(team_id=self.team_other.id)
@@ -174,13 +201,28 @@ class TestScoringArithmetic(ScoringCommon):
     def test_engagement_decay_cap_repeatable(self):
         opened, clicked, replied = self.Rule.create(
             [
-                {"name": "Opened", "rule_type": "engagement",
-                 "event_type": "email_opened", "points": 8, "decay_days": 10},
-                {"name": "Clicked", "rule_type": "engagement",
-                 "event_type": "email_clicked", "points": 10, "max_points": 25},
-                {"name": "Replied", "rule_type": "engagement",
-                 "event_type": "email_replied", "points": 30, "repeatable": False,
-                 "decay_days": 20},
+                {
+                    "name": "Opened",
+                    "rule_type": "engagement",
+                    "event_type": "email_opened",
+                    "points": 8,
+                    "decay_days": 10,
+                },
+                {
+                    "name": "Clicked",
+                    "rule_type": "engagement",
+                    "event_type": "email_clicked",
+                    "points": 10,
+                    "max_points": 25,
+                },
+                {
+                    "name": "Replied",
+                    "rule_type": "engagement",
+                    "event_type": "email_replied",
+                    "points": 30,
+                    "repeatable": False,
+                    "decay_days": 20,
+                },
             ]
         )
         lead = self._lead()
@@ -196,7 +238,9 @@ class TestScoringArithmetic(ScoringCommon):
         self._event("email_replied", days_ago=1, lead=lead, res_id=22)
         # only the first reply counts: 30 x 0.5
         self.assertAlmostEqual(lead.score_engagement, 14.0 + 25 + 15, places=6)
-        self.assertEqual(len(lead.score_line_ids.filtered(lambda x: x.rule_id == replied)), 1)
+        self.assertEqual(
+            len(lead.score_line_ids.filtered(lambda x: x.rule_id == replied)), 1
+        )
         self.assertEqual(lead.score, round(54 / 3))
         lines = lead.score_line_ids.filtered(lambda x: x.rule_id == clicked)
         self.assertEqual(len(lines), 3)
@@ -209,18 +253,30 @@ class TestScoringArithmetic(ScoringCommon):
         opened.action_archive()
         self.assertAlmostEqual(lead.score_engagement, 25 + 15, places=6)
         self.Rule.create(
-            {"name": "Opened again", "rule_type": "engagement",
-             "event_type": "email_opened", "points": 1}
+            {
+                "name": "Opened again",
+                "rule_type": "engagement",
+                "event_type": "email_opened",
+                "points": 1,
+            }
         )
         self.assertAlmostEqual(lead.score_engagement, 25 + 15 + 3, places=6)
 
     def test_engagement_clamp_and_negative(self):
         self.Rule.create(
             [
-                {"name": "Ticket", "rule_type": "engagement",
-                 "event_type": "ticket_opened", "points": -20},
-                {"name": "Call", "rule_type": "engagement",
-                 "event_type": "activity_done", "points": 60},
+                {
+                    "name": "Ticket",
+                    "rule_type": "engagement",
+                    "event_type": "ticket_opened",
+                    "points": -20,
+                },
+                {
+                    "name": "Call",
+                    "rule_type": "engagement",
+                    "event_type": "activity_done",
+                    "points": 60,
+                },
             ]
         )
         lead = self._lead()
@@ -232,8 +288,12 @@ class TestScoringArithmetic(ScoringCommon):
 
     def test_partner_events_count_for_each_lead_of_the_partner(self):
         self.Rule.create(
-            {"name": "Opened", "rule_type": "engagement",
-             "event_type": "email_opened", "points": 10}
+            {
+                "name": "Opened",
+                "rule_type": "engagement",
+                "event_type": "email_opened",
+                "points": 10,
+            }
         )
         lead_a = self._lead(partner_id=self.partner.id)
         lead_b = self._lead(partner_id=self.partner.id)
@@ -251,13 +311,21 @@ class TestScoringArithmetic(ScoringCommon):
 
     def test_manual_line_counts_and_survives_recompute(self):
         rule = self.Rule.create(
-            {"name": "Met at fair", "rule_type": "engagement",
-             "event_type": "activity_done", "points": 12, "decay_days": 7}
+            {
+                "name": "Met at fair",
+                "rule_type": "engagement",
+                "event_type": "activity_done",
+                "points": 12,
+                "decay_days": 7,
+            }
         )
         lead = self._lead()
         line = self.env["crm.lead.score.line"].create(
-            {"lead_id": lead.id, "rule_id": rule.id,
-             "date": fields.Datetime.now() - timedelta(days=7)}
+            {
+                "lead_id": lead.id,
+                "rule_id": rule.id,
+                "date": fields.Datetime.now() - timedelta(days=7),
+            }
         )
         self.assertTrue(line.is_manual)
         self.assertEqual(line.points, 12)
@@ -268,8 +336,13 @@ class TestScoringArithmetic(ScoringCommon):
 
     def test_decay_follows_the_daily_job(self):
         self.Rule.create(
-            {"name": "Opened", "rule_type": "engagement",
-             "event_type": "email_opened", "points": 16, "decay_days": 1}
+            {
+                "name": "Opened",
+                "rule_type": "engagement",
+                "event_type": "email_opened",
+                "points": 16,
+                "decay_days": 1,
+            }
         )
         lead = self._lead()
         self._event("email_opened", days_ago=2, lead=lead, res_id=1)
@@ -279,7 +352,9 @@ class TestScoringArithmetic(ScoringCommon):
         self.env["ir.config_parameter"].set_param("crm_suite.score_progress", "-")
         self.env["ir.config_parameter"].set_param("crm_suite.score_full_since", False)
         in_two_days = fields.Date.today() + timedelta(days=2)
-        self.Lead.with_context(crm_suite_score_today=in_two_days)._cron_score_recompute()
+        self.Lead.with_context(
+            crm_suite_score_today=in_two_days
+        )._cron_score_recompute()
         lead.invalidate_recordset()
         self.assertEqual(
             lead.with_context(crm_suite_score_today=in_two_days).score_engagement, 1
@@ -340,8 +415,11 @@ class TestScoringRules(ScoringCommon):
             self.team.write({"score_warm_threshold": 80, "score_hot_threshold": 60})
         with self.assertRaises(ValidationError):
             self.team.write(
-                {"score_weight_fit": 0, "score_weight_engagement": 0,
-                 "score_weight_predictive": 0}
+                {
+                    "score_weight_fit": 0,
+                    "score_weight_engagement": 0,
+                    "score_weight_predictive": 0,
+                }
             )
         with self.assertRaises(ValidationError):
             self.team.write({"score_weight_fit": -1})

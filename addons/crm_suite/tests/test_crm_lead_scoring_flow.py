@@ -1,7 +1,7 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import math
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.tests import tagged
@@ -83,8 +83,7 @@ class TestScoringHot(ScoringCommon):
         self.assertEqual(len(self._activities(lead)), 2)
 
     def test_hot_never_moves_stage_backwards_and_respects_capacity(self):
-        lead = self._lead(stage_id=self.stage_proposition.id,
-                          country_id=self.france.id)
+        lead = self._lead(stage_id=self.stage_proposition.id, country_id=self.france.id)
         self.team.crm_team_member_ids.filtered(
             lambda m: m.user_id == self.user_manager
         ).assignment_max = 0
@@ -111,25 +110,45 @@ class TestScoringEngine(ScoringCommon):
     def test_incremental_rescore_costs_the_same_for_1_and_500_leads(self):
         self.Rule.create(
             [
-                {"name": "BE", "domain": f"[('country_id', '=', {self.belgium.id})]",
-                 "points": 10},
-                {"name": "Revenue", "domain": "[('expected_revenue', '>', 10)]",
-                 "points": 20},
-                {"name": "Opened", "rule_type": "engagement",
-                 "event_type": "email_opened", "points": 5, "decay_days": 3},
+                {
+                    "name": "BE",
+                    "domain": f"[('country_id', '=', {self.belgium.id})]",
+                    "points": 10,
+                },
+                {
+                    "name": "Revenue",
+                    "domain": "[('expected_revenue', '>', 10)]",
+                    "points": 20,
+                },
+                {
+                    "name": "Opened",
+                    "rule_type": "engagement",
+                    "event_type": "email_opened",
+                    "points": 5,
+                    "decay_days": 3,
+                },
             ]
         )
         leads = self.Lead.create(
             [
-                {"name": f"L{i}", "team_id": self.team.id, "stage_id": self.stage_new.id,
-                 "country_id": self.belgium.id, "expected_revenue": i}
+                {
+                    "name": f"L{i}",
+                    "team_id": self.team.id,
+                    "stage_id": self.stage_new.id,
+                    "country_id": self.belgium.id,
+                    "expected_revenue": i,
+                }
                 for i in range(500)
             ]
         )
         self.env["crm.score.event"]._record(
             [
-                {"event_type": "email_opened", "lead_id": lead.id,
-                 "res_model": "crm.lead", "res_id": lead.id}
+                {
+                    "event_type": "email_opened",
+                    "lead_id": lead.id,
+                    "res_model": "crm.lead",
+                    "res_id": lead.id,
+                }
                 for lead in leads
             ]
         )
@@ -165,7 +184,8 @@ class TestScoringEngine(ScoringCommon):
         # simulate its UPDATE, then run the override's sync.
         self.env.cr.execute(
             "UPDATE crm_lead SET probability = 70, automated_probability = 70"
-            " WHERE id = %s", (lead.id,)
+            " WHERE id = %s",
+            (lead.id,),
         )
         self.Lead._score_sync_predictive()
         self.assertEqual(lead.score_predictive, 70)
@@ -178,8 +198,12 @@ class TestScoringEngine(ScoringCommon):
         won_stage = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
         history = self.Lead.create(
             [
-                {"name": f"H{i}", "team_id": self.team.id, "stage_id": self.stage_new.id,
-                 "email_from": "ok@example.com" if i % 2 else "bad"}
+                {
+                    "name": f"H{i}",
+                    "team_id": self.team.id,
+                    "stage_id": self.stage_new.id,
+                    "email_from": "ok@example.com" if i % 2 else "bad",
+                }
                 for i in range(12)
             ]
         )
@@ -188,7 +212,8 @@ class TestScoringEngine(ScoringCommon):
         lead = self._lead(email_from="ok@example.com")
         self.env.cr.execute(
             "UPDATE crm_lead SET probability = NULL, automated_probability = NULL"
-            " WHERE id = %s", (lead.id,)
+            " WHERE id = %s",
+            (lead.id,),
         )
         self.env.invalidate_all()
         self.Lead._cron_update_automated_probabilities()
@@ -272,27 +297,50 @@ class TestScoringEvents(ScoringCommon):
         super().setUpClass()
         cls.env["crm.score.rule"].create(
             [
-                {"name": "Opened", "rule_type": "engagement",
-                 "event_type": "email_opened", "points": 5},
-                {"name": "Clicked", "rule_type": "engagement",
-                 "event_type": "email_clicked", "points": 7},
-                {"name": "Replied", "rule_type": "engagement",
-                 "event_type": "email_replied", "points": 11},
-                {"name": "Done", "rule_type": "engagement",
-                 "event_type": "activity_done", "points": 13},
+                {
+                    "name": "Opened",
+                    "rule_type": "engagement",
+                    "event_type": "email_opened",
+                    "points": 5,
+                },
+                {
+                    "name": "Clicked",
+                    "rule_type": "engagement",
+                    "event_type": "email_clicked",
+                    "points": 7,
+                },
+                {
+                    "name": "Replied",
+                    "rule_type": "engagement",
+                    "event_type": "email_replied",
+                    "points": 11,
+                },
+                {
+                    "name": "Done",
+                    "rule_type": "engagement",
+                    "event_type": "activity_done",
+                    "points": 13,
+                },
             ]
         )
 
     def _trace(self, record, **vals):
         mailing = self.env["mailing.mailing"].create(
-            {"subject": "Hello", "body_html": "<p>Hi</p>",
-             "mailing_model_id": self.env["ir.model"]._get_id(record._name)}
+            {
+                "subject": "Hello",
+                "body_html": "<p>Hi</p>",
+                "mailing_model_id": self.env["ir.model"]._get_id(record._name),
+            }
         )
         return self.env["mailing.trace"].create(
             dict(
-                {"model": record._name, "res_id": record.id,
-                 "mass_mailing_id": mailing.id, "trace_status": "sent",
-                 "email": "x@example.com"},
+                {
+                    "model": record._name,
+                    "res_id": record.id,
+                    "mass_mailing_id": mailing.id,
+                    "trace_status": "sent",
+                    "email": "x@example.com",
+                },
                 **vals,
             )
         )
@@ -311,7 +359,9 @@ class TestScoringEvents(ScoringCommon):
         partner_trace.set_replied()
         self.assertEqual(lead.score_engagement, 23, "a reply from the contact counts")
         line = lead.score_line_ids.filtered(lambda x: x.rule_id.name == "Replied")
-        self.assertEqual((line.res_model, line.res_id), ("mailing.trace", partner_trace.id))
+        self.assertEqual(
+            (line.res_model, line.res_id), ("mailing.trace", partner_trace.id)
+        )
 
     def test_trace_dated_in_the_past(self):
         self.env["crm.score.rule"].search([("name", "=", "Opened")]).decay_days = 5
@@ -337,8 +387,9 @@ class TestScoringEvents(ScoringCommon):
     @mute_logger("odoo.addons.mail.models.mail_thread")
     def test_reply_through_the_mail_gateway(self):
         lead = self._lead(partner_id=self.partner.id, email_from="acme@example.com")
-        message = lead.message_post(body="Our offer", message_type="comment",
-                                    subtype_xmlid="mail.mt_comment")
+        message = lead.message_post(
+            body="Our offer", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
         raw = (
             "Return-Path: <acme@example.com>\r\n"
             "From: Acme <acme@example.com>\r\n"

@@ -23,3 +23,24 @@ class TestCrmSuiteTranslations(CrmSuiteUsersMixin, TransactionCase):
                 "id_ID": "Prospek & Peluang",
             },
         )
+
+    def test_scoring_translations(self):
+        """Lead scoring speaks each shipped language: its menu, and a message
+        built with ``_()`` in the user's language."""
+        self.assert_shipped_translations(
+            "crm_suite.menu_crm_suite_config_score_rules",
+            "name",
+            {
+                "fr_FR": "Règles de score",
+                "de_DE": "Bewertungsregeln",
+                "es_ES": "Reglas de puntuación",
+                "ja_JP": "スコアリングルール",
+                "ar_001": "قواعد التقييم",
+                "ko_KR": "점수 규칙",
+                "pl_PL": "Reguły punktacji",
+                "id_ID": "Aturan Penilaian",
+            },
+        )
+        rule = self.env["crm.score.rule"].with_context(lang="fr_FR")
+        with self.assertRaisesRegex(Exception, "filtre de la règle"):
+            rule.create({"name": "X", "domain": "[('nope', '=', 1)]", "points": 1})

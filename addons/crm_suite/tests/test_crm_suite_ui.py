@@ -15,3 +15,19 @@ class TestCrmSuiteUi(CrmSuiteUsersMixin, HttpCase):
     def test_tour_open_crm_suite_app(self):
         """A salesperson opens the CRM Suite app from the apps menu in Chromium."""
         self.start_tour("/odoo", "crm_suite_open_app", login=self.user_salesman.login)
+
+    def test_tour_lead_scoring(self):
+        """A sales administrator writes a rule in the browser and sees it explain a
+        lead's score."""
+        self.env["crm.lead"].create(
+            {"name": "Tour scoring lead", "type": "opportunity"}
+        )
+        self.start_tour(
+            "/odoo/action-crm_suite.crm_score_rule_action",
+            "crm_suite_lead_scoring",
+            login=self.user_manager.login,
+        )
+        rule = self.env["crm.score.rule"].search([("name", "=", "Tour: every lead")])
+        self.assertEqual(rule.points, 17)
+        lead = self.env["crm.lead"].search([("name", "=", "Tour scoring lead")])
+        self.assertIn(rule, lead.score_line_ids.rule_id)
