@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.osv import expression
-from odoo.tools import SQL, format_datetime
+from odoo.tools import SQL, format_datetime, ormcache
 from odoo.tools.mail import mail_header_msgid_re
 
 _logger = logging.getLogger(__name__)
@@ -35,6 +35,24 @@ SCORE_BASE_FIELDS = {
     "automated_probability",
     "type",
 }
+# Lead fields the engine writes (or computes from its lines): reading one of
+# them first runs the recomputes pending in the transaction.
+SCORE_FIELDS = frozenset(
+    {
+        "score",
+        "score_fit",
+        "score_engagement",
+        "score_predictive",
+        "score_band",
+        "score_date",
+        "score_hot_date",
+        "score_fit_signature",
+        "score_line_ids",
+        "score_predictive_factors_html",
+    }
+)
+PENDING_KEY = "crm_suite.score_pending"
+COLLISION_KEY = "crm_suite.collision_pending"
 # Messages that count as an interaction with the customer (stale leads,
 # collision guard): emails, notes, logged calls, done activities.
 INTERACTION_SQL = SQL(
@@ -79,6 +97,7 @@ class CrmLead(models.Model):
     _inherit = "crm.lead"
 
     score = fields.Integer(
+        prefetch="crm_suite_score",
         readonly=True,
         default=0,
         copy=False,
@@ -87,6 +106,7 @@ class CrmLead(models.Model):
         "team's weights (0-100).",
     )
     score_fit = fields.Float(
+        prefetch="crm_suite_score",
         string="Fit Score",
         readonly=True,
         default=0,
@@ -102,6 +122,7 @@ class CrmLead(models.Model):
         "(events, changes and the daily job).",
     )
     score_predictive = fields.Float(
+        prefetch="crm_suite_score",
         string="Predictive Score",
         readonly=True,
         default=0,
@@ -111,23 +132,27 @@ class CrmLead(models.Model):
     )
     score_band = fields.Selection(
         [("cold", "Cold"), ("warm", "Warm"), ("hot", "Hot")],
+        prefetch="crm_suite_score",
         readonly=True,
         copy=False,
         default="cold",
     )
     score_date = fields.Datetime(
+        prefetch="crm_suite_score",
         string="Score Changed On",
         readonly=True,
         copy=False,
         help="When the score or one of its parts last changed.",
     )
     score_fit_signature = fields.Char(
+        prefetch="crm_suite_score",
         readonly=True,
         copy=False,
         groups="base.group_system",
         help="Technical: the fit rules the lead matched at its last recompute.",
     )
     score_hot_date = fields.Datetime(
+        prefetch="crm_suite_score",
         string="Hot Since",
         readonly=True,
         copy=False,
@@ -155,7 +180,10 @@ class CrmLead(models.Model):
             ("stage_id.is_won", "=", False),
         ]
 
+    @ormcache()
     def _score_relevant_fields(self):
+        """(lead fields, contact fields) whose change rescores a lead; cached
+        until a rule changes."""
         rules = (
             self.env["crm.score.rule"]
             .sudo()
@@ -171,7 +199,7 @@ class CrmLead(models.Model):
                 relevant.update(
                     path.split(".")[0] for path in self.pool.field_depends[field]
                 )
-        return relevant, partner_fields
+        return frozenset(relevant), frozenset(partner_fields)
 
     @api.depends("score_line_ids.points", "score_line_ids.date")
     def _compute_score_engagement(self):
@@ -179,6 +207,8 @@ class CrmLead(models.Model):
         half-life (whole days), each rule's total capped, clamped to 0-100."""
         ids = [lead_id for lead_id in self.ids if lead_id]
         totals = {}
+        if ids and self.env.cr.precommit.data.get(PENDING_KEY):
+            self._score_flush_pending()
         if ids:
             self.env["crm.lead.score.line"].flush_model()
             self.env["crm.score.rule"].flush_model()
@@ -212,8 +242,7 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         leads = super().create(vals_list)
-        if not self.env.context.get("crm_suite_score_skip"):
-            leads._score_recompute()
+        leads._score_recompute_later()
         return leads
 
     def write(self, vals):
@@ -221,7 +250,47 @@ class CrmLead(models.Model):
         if self and not self.env.context.get("crm_suite_score_skip"):
             lead_fields, __ = self._score_relevant_fields()
             if lead_fields & set(vals):
-                self._score_recompute()
+                self._score_recompute_later()
+        return res
+
+    def _score_recompute_later(self):
+        """Rescore these leads before the transaction commits, or as soon as a
+        score is read, whichever comes first: a flow that writes leads one by
+        one (assignment, conversion, imports) pays one set-based recompute,
+        not one per write."""
+        if not self or self.env.context.get("crm_suite_score_skip"):
+            return
+        data = self.env.cr.precommit.data
+        pending = data.get(PENDING_KEY)
+        if pending is None:
+            pending = data[PENDING_KEY] = set()
+            self.env.cr.precommit.add(self.sudo()._score_flush_pending)
+        pending.update(self._ids)
+        self.env["crm.lead"].invalidate_model(list(SCORE_FIELDS), flush=False)
+
+    @api.model
+    def _score_flush_pending(self):
+        pending = self.env.cr.precommit.data.pop(PENDING_KEY, None)
+        if pending:
+            self.browse(sorted(pending))._score_recompute()
+
+    def fetch(self, field_names=None):
+        if self.env.cr.precommit.data.get(PENDING_KEY) and (
+            field_names is None or SCORE_FIELDS.intersection(field_names)
+        ):
+            self._score_flush_pending()
+        return super().fetch(field_names)
+
+    def flush_model(self, fnames=None):
+        res = super().flush_model(fnames)
+        # Not on a plain flush (fnames None): flows that write and flush lead
+        # after lead would rescore each time.
+        if (
+            fnames is not None
+            and self.env.cr.precommit.data.get(PENDING_KEY)
+            and SCORE_FIELDS.intersection(fnames)
+        ):
+            self._score_flush_pending()
         return res
 
     # ------------------------------------------------------------------
@@ -241,7 +310,7 @@ class CrmLead(models.Model):
     def _score_recompute_or_defer(self):
         """Rescore now when few, else let the scheduled job do it."""
         if len(self) <= SCORE_SYNC_LIMIT:
-            self._score_recompute()
+            self._score_recompute_later()
         elif self:
             self.sudo()._score_request_full_recompute()
 
@@ -396,6 +465,7 @@ class CrmLead(models.Model):
     def _score_sync_predictive(self):
         cr = self.env.cr
         commit = _auto_commit(self.env)
+        seen = set()
         while True:
             self.env.flush_all()
             cr.execute(
@@ -411,9 +481,10 @@ class CrmLead(models.Model):
                     SCORE_BATCH_SIZE,
                 )
             )
-            ids = [row[0] for row in cr.fetchall()]
+            ids = [row[0] for row in cr.fetchall() if row[0] not in seen]
             if not ids:
                 return
+            seen.update(ids)
             self.sudo().browse(ids)._score_recompute(engagement=False)
             if commit:
                 cr.commit()  # pylint: disable=invalid-commit
@@ -440,6 +511,9 @@ class CrmLead(models.Model):
         """
         if not self or self.env.context.get("crm_suite_score_skip"):
             return
+        pending = self.env.cr.precommit.data.get(PENDING_KEY)
+        if pending:
+            pending.difference_update(self._ids)
         self._score_run(ids=list(self._ids), engagement=engagement)
 
     @api.model
@@ -494,9 +568,10 @@ class CrmLead(models.Model):
                 "score_fit_signature",
                 "score_line_ids",
                 "score_engagement",
-            ]
+            ],
+            flush=False,
         )
-        env["crm.lead.score.line"].invalidate_model()
+        env["crm.lead.score.line"].invalidate_model(flush=False)
         if hot_ids:
             leads.browse(hot_ids)._score_on_hot()
         return last_id, count
@@ -1156,14 +1231,37 @@ class CrmLead(models.Model):
             )
         return warnings
 
+    def _collision_warn_later(self, user):
+        """Warn ``user`` about these leads' customers when the transaction
+        commits (one check per lead, whatever was posted or scheduled)."""
+        leads = self.filtered(
+            lambda lead: lead.partner_id and lead.team_id.collision_days
+        )
+        if not leads or user.share:
+            return
+        data = self.env.cr.precommit.data
+        pending = data.get(COLLISION_KEY)
+        if pending is None:
+            pending = data[COLLISION_KEY] = defaultdict(set)
+            self.env.cr.precommit.add(self.sudo()._collision_flush_pending)
+        pending[user.id].update(leads.ids)
+
+    @api.model
+    def _collision_flush_pending(self):
+        pending = self.env.cr.precommit.data.pop(COLLISION_KEY, None) or {}
+        for user_id, lead_ids in pending.items():
+            self.browse(sorted(lead_ids)).exists()._collision_warn(
+                self.env["res.users"].browse(user_id)
+            )
+
     def _message_post_after_hook(self, message, msg_vals):
         res = super()._message_post_after_hook(message, msg_vals)
         user = self.env.user
-        if not user.share and msg_vals.get("message_type") in ("comment", "email"):
-            if not self.env.context.get("mail_create_nolog") and message.author_id == (
-                user.partner_id
-            ):
-                self._collision_warn(user)
+        if (
+            msg_vals.get("message_type") in ("comment", "email")
+            and message.author_id == user.partner_id
+        ):
+            self._collision_warn_later(user)
         return res
 
     def message_update(self, msg_dict, update_vals=None):

@@ -44,7 +44,9 @@ class CrmLeadScoreLine(models.Model):
     is_manual = fields.Boolean(
         string="Manual", default=True, readonly=True, help="Adjustment made by hand."
     )
-    company_id = fields.Many2one(related="lead_id.company_id", store=True)
+    # The lead's company when the line was written (set by the engine and on
+    # create; not a related field, so that writing leads never reads lines).
+    company_id = fields.Many2one("res.company", readonly=True)
 
     def init(self):
         # The engine upserts its lines on this key (manual lines are free).
@@ -97,23 +99,29 @@ class CrmLeadScoreLine(models.Model):
             [vals["rule_id"] for vals in vals_list if vals.get("rule_id")]
         )
         points = {rule.id: rule.points for rule in rules}
+        leads = self.env["crm.lead"].browse(
+            [vals["lead_id"] for vals in vals_list if vals.get("lead_id")]
+        )
+        companies = {lead.id: lead.company_id.id for lead in leads.sudo()}
         for vals in vals_list:
             if "points" not in vals and vals.get("rule_id"):
                 vals["points"] = points.get(vals["rule_id"], 0.0)
+            if "company_id" not in vals and vals.get("lead_id"):
+                vals["company_id"] = companies.get(vals["lead_id"]) or False
         lines = super().create(vals_list)
-        lines.lead_id._score_recompute()
+        lines.lead_id._score_recompute_later()
         return lines
 
     def write(self, vals):
         leads = self.lead_id
         res = super().write(vals)
-        (leads | self.lead_id)._score_recompute()
+        (leads | self.lead_id)._score_recompute_later()
         return res
 
     def unlink(self):
         leads = self.lead_id
         res = super().unlink()
-        leads.exists()._score_recompute()
+        leads._score_recompute_later()
         return res
 
     def action_open_source(self):

@@ -93,5 +93,5 @@ class CrmScoreEvent(models.Model):
         leads = Lead.browse(lead_ids)
         if partner_ids:
             leads |= Lead.search([("partner_id", "in", list(partner_ids))])
-        leads._score_recompute()
+        leads._score_recompute_later()
         return [event_id for event_id, __, __ in inserted]

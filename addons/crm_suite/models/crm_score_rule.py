@@ -225,10 +225,11 @@ class CrmScoreRule(models.Model):
 
     def unlink(self):
         res = super().unlink()
-        self.env["crm.lead"]._score_request_full_recompute()
+        self._rescore_after_change()
         return res
 
     def _rescore_after_change(self):
+        self.env.registry.clear_cache()  # crm.lead._score_relevant_fields
         self.env["crm.lead"]._score_request_full_recompute()
 
     # ------------------------------------------------------------------

@@ -43,6 +43,9 @@ class CrmTeam(models.Model):
     score_hot_activity_type_id = fields.Many2one(
         "mail.activity.type",
         string="Hot Lead Activity",
+        default=lambda self: self.env.ref(
+            "crm_suite.mail_activity_type_hot_lead", raise_if_not_found=False
+        ),
         help="When a lead becomes hot, schedule this activity for its salesperson.",
     )
     score_hot_activity_days = fields.Integer(
@@ -113,6 +116,13 @@ class CrmTeam(models.Model):
                         team=team.name,
                     )
                 )
+
+    @api.model
+    def _score_install_defaults(self):
+        activity_type = self.env.ref("crm_suite.mail_activity_type_hot_lead")
+        self.with_context(active_test=False).search(
+            [("score_hot_activity_type_id", "=", False)]
+        ).write({"score_hot_activity_type_id": activity_type.id})
 
     def write(self, vals):
         res = super().write(vals)

@@ -16,7 +16,7 @@ class MailActivity(models.Model):
             leads = self.env["crm.lead"].browse(
                 [a.res_id for a in activities if a.res_model == "crm.lead"]
             )
-            leads.exists()._collision_warn(user)
+            leads.exists()._collision_warn_later(user)
         return activities
 
     def _action_done(self, feedback=False, attachment_ids=None):
