@@ -5,7 +5,10 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
+from odoo.tools import SQL
 from odoo.tools.safe_eval import datetime, safe_eval, time
+
+from .crm_lead import open_lead_sql
 
 ENGAGEMENT_EVENTS = [
     ("email_opened", "Email opened"),
@@ -179,21 +182,31 @@ class CrmScoreRule(models.Model):
     # Computes
     # ------------------------------------------------------------------
     def _compute_lead_count(self):
-        fit_rules = self.filtered(lambda r: r.rule_type == "fit" and r.active)
         counts = {}
+        saved = self.filtered(lambda r: isinstance(r.id, int))
         # sudo: the count shows how many leads the rule scores, whoever looks at it
-        Lead = self.env["crm.lead"].sudo()
-        open_domain = Lead._score_open_domain()
-        for rule in fit_rules:
-            try:
-                domain = rule._get_lead_domain()
-            except Exception:  # noqa: BLE001 - an unsaved, invalid filter counts 0
-                counts[rule.id] = 0
-                continue
-            counts[rule.id] = Lead.search_count(
-                expression.AND([domain, rule._get_scope_domain(), open_domain])
+        fit_rules = saved.filtered(lambda r: r.rule_type == "fit").sudo()
+        predicates = self.env["crm.lead"]._score_fit_predicates(fit_rules)
+        if predicates:
+            # Every fit rule counted in one scan of the open leads.
+            self.env["crm.lead"].flush_model()
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT rule_id, count(*) FROM (
+                        SELECT unnest(array_remove(ARRAY[%s]::int[], NULL)) AS rule_id
+                        FROM "crm_lead" WHERE %s
+                    ) matches GROUP BY rule_id
+                    """,
+                    SQL(", ").join(
+                        SQL("CASE WHEN %s THEN %s END", pred, rule.id)
+                        for rule, pred in predicates
+                    ),
+                    open_lead_sql('"crm_lead"'),
+                )
             )
-        engagement = (self - fit_rules).filtered("id")
+            counts.update(self.env.cr.fetchall())
+        engagement = saved - fit_rules
         if engagement:
             groups = (
                 self.env["crm.lead.score.line"]
