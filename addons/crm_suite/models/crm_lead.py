@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL, format_datetime, ormcache
 from odoo.tools.mail import mail_header_msgid_re
@@ -184,6 +185,7 @@ class CrmLead(models.Model):
     def _score_relevant_fields(self):
         """(lead fields, contact fields) whose change rescores a lead; cached
         until a rule changes."""
+        # sudo: which fields matter does not depend on who writes the lead
         rules = (
             self.env["crm.score.rule"]
             .sudo()
@@ -264,6 +266,7 @@ class CrmLead(models.Model):
         pending = data.get(PENDING_KEY)
         if pending is None:
             pending = data[PENDING_KEY] = set()
+            # sudo: the queued leads are rescored whoever changed them
             self.env.cr.precommit.add(self.sudo()._score_flush_pending)
         pending.update(self._ids)
         self.env["crm.lead"].invalidate_model(list(SCORE_FIELDS), flush=False)
@@ -312,12 +315,14 @@ class CrmLead(models.Model):
         if len(self) <= SCORE_SYNC_LIMIT:
             self._score_recompute_later()
         elif self:
+            # sudo: the background rescore covers every lead, not the user's own
             self.sudo()._score_request_full_recompute()
 
     @api.model
     def _score_request_full_recompute(self):
         """Rules changed: every open lead must be rescored. Small databases
         are rescored at once, large ones by the scheduled job (in batches)."""
+        # sudo: a rule change rescores every open lead, whoever made it
         Lead = self.sudo()
         leads = Lead.search(self._score_open_domain())
         if len(leads) <= SCORE_SYNC_LIMIT:
@@ -334,6 +339,7 @@ class CrmLead(models.Model):
         """The full recompute due now: ``(key, rebuild)``. A rule change on a
         large database requests a rebuild of every line; otherwise today's
         daily run re-evaluates fit rules, decay and Odoo's probability."""
+        # sudo: a technical parameter, read by the scheduled job
         requested = self.env["ir.config_parameter"].sudo().get_param(FULL_SINCE_PARAM)
         if requested:
             return f"rebuild {requested}", True
@@ -485,6 +491,7 @@ class CrmLead(models.Model):
             if not ids:
                 return
             seen.update(ids)
+            # sudo: follows Odoo's own update, which covers every lead
             self.sudo().browse(ids)._score_recompute(engagement=False)
             if commit:
                 cr.commit()  # pylint: disable=invalid-commit
@@ -998,6 +1005,8 @@ class CrmLead(models.Model):
             e.g. without stage, a won stage or a team without both outcomes,
             is left out)
         """
+        # sudo: Odoo's frequency table is readable by no user role; the ratios
+        # only explain a probability the user already sees on the lead.
         Lead = self.sudo()
         if not self.ids:
             return {}
@@ -1078,6 +1087,7 @@ class CrmLead(models.Model):
         if model_field is None:
             return label, str(value)
         if model_field.type in ("many2one", "many2many"):
+            # sudo: only the name of a stage, country, tag... the lead refers to
             record = (
                 self.env[model_field.comodel_name].sudo().browse(int(value)).exists()
             )
@@ -1091,6 +1101,15 @@ class CrmLead(models.Model):
         """The top factors behind each lead's predicted probability, strongest
         first: ``{lead_id: [{"field", "label", "value", "ratio"}...]}``."""
         self.check_access("read")
+        try:
+            limit = max(int(limit), 0)
+        except (TypeError, ValueError) as error:
+            raise UserError(
+                _(
+                    "The number of factors must be a whole number, not %(value)s.",
+                    value=limit,
+                )
+            ) from error
         breakdown = self._score_predictive_breakdown()
         result = {}
         for lead in self:
@@ -1193,6 +1212,7 @@ class CrmLead(models.Model):
     def _collision_message(self, contact, partner):
         return _(
             "%(user)s contacted %(customer)s on %(date)s.",
+            # sudo: a colleague's name, which every internal user may see
             user=contact["user"].sudo().name,
             customer=partner.commercial_partner_id.display_name,
             date=format_datetime(self.env, contact["date"]),
@@ -1243,6 +1263,7 @@ class CrmLead(models.Model):
         pending = data.get(COLLISION_KEY)
         if pending is None:
             pending = data[COLLISION_KEY] = defaultdict(set)
+            # sudo: the check reads colleagues' messages, not only the user's
             self.env.cr.precommit.add(self.sudo()._collision_flush_pending)
         pending[user.id].update(leads.ids)
 
@@ -1272,6 +1293,7 @@ class CrmLead(models.Model):
             msg_dict.get("in_reply_to") or ""
         )
         msg_ids = mail_header_msgid_re.findall(references)
+        # sudo: mailing traces are marketing data; only their existence is used
         from_mailing = msg_ids and self.env["mailing.trace"].sudo().search_count(
             [("message_id", "in", msg_ids)], limit=1
         )

@@ -102,6 +102,7 @@ class CrmLeadScoreLine(models.Model):
         leads = self.env["crm.lead"].browse(
             [vals["lead_id"] for vals in vals_list if vals.get("lead_id")]
         )
+        # sudo: the line keeps its lead's company, whatever the creator may read
         companies = {lead.id: lead.company_id.id for lead in leads.sudo()}
         for vals in vals_list:
             if "points" not in vals and vals.get("rule_id"):

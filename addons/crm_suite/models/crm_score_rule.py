@@ -208,6 +208,7 @@ class CrmScoreRule(models.Model):
             counts.update(self.env.cr.fetchall())
         engagement = saved - fit_rules
         if engagement:
+            # sudo: as above, the count covers every lead
             groups = (
                 self.env["crm.lead.score.line"]
                 .sudo()

@@ -5,6 +5,7 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -434,3 +435,14 @@ class TestScoringDeferred(ScoringCommon):
             self.assertEqual(run.call_count, 1)
             self.assertEqual(len(run.call_args.kwargs["ids"]), 20)
         self.assertFalse(self.env.cr.precommit.data.get("crm_suite.score_pending"))
+
+
+@tagged("post_install", "-at_install")
+class TestPredictiveFactorsInput(ScoringCommon):
+    def test_bad_limit_is_refused_clearly(self):
+        lead = self._lead()
+        with self.assertRaises(UserError):
+            lead.get_score_predictive_factors(limit="many")
+        self.assertEqual(lead.get_score_predictive_factors(limit=0), {lead.id: []})
+        with self.assertRaises(AccessError):
+            lead.with_user(self.user_portal).get_score_predictive_factors()
