@@ -447,3 +447,44 @@ class TestScoringRules(ScoringCommon):
         self.assertEqual(lines.mapped("points"), [10.0])
         with self.assertRaises(AccessError):
             lead.with_user(self.user_portal).score_line_ids.read(["points"])
+
+
+@tagged("post_install", "-at_install")
+class TestScoringMultiCompany(ScoringCommon):
+    def test_other_company_sees_neither_rules_nor_lines(self):
+        company_b = self.env["res.company"].create({"name": "Company B"})
+        user_b = self.env["res.users"].create(
+            {
+                "name": "Bea B",
+                "login": "crm_suite_bea_b",
+                "company_id": company_b.id,
+                "company_ids": [Command.set(company_b.ids)],
+                "groups_id": [
+                    Command.set(
+                        [
+                            self.env.ref("base.group_user").id,
+                            self.env.ref("crm_suite.group_crm_suite_manager").id,
+                        ]
+                    )
+                ],
+            }
+        )
+        rule_a = self.Rule.create(
+            {
+                "name": "A only",
+                "domain": "[]",
+                "points": 10,
+                "company_id": self.company.id,
+            }
+        )
+        lead_a = self._lead(company_id=self.company.id)
+        self.assertEqual(lead_a.score_fit, 10)
+        Rule_b = self.Rule.with_user(user_b)
+        self.assertNotIn(rule_a, Rule_b.search([]))
+        lines_b = self.env["crm.lead.score.line"].with_user(user_b)
+        self.assertFalse(lines_b.search([("lead_id", "=", lead_a.id)]))
+        # Company B's rule scores company B's leads only.
+        rule_b = Rule_b.create({"name": "B only", "domain": "[]", "points": 7})
+        self.assertEqual(rule_b.company_id, company_b)
+        lead_b = self._lead(company_id=company_b.id)
+        self.assertEqual((lead_a.score_fit, lead_b.score_fit), (10, 7))
