@@ -930,7 +930,9 @@ class CrmLead(models.Model):
             for lead in team_leads:
                 owner = lead.user_id or team.user_id
                 if team.score_hot_activity_type_id and owner:
-                    lead.activity_schedule(
+                    # Scheduled by the suite, not by a person about to call:
+                    # no collision warning.
+                    lead.with_context(crm_suite_no_collision=True).activity_schedule(
                         activity_type_id=team.score_hot_activity_type_id.id,
                         summary=_("Hot lead: score %(score)s", score=lead.score),
                         date_deadline=today
@@ -1375,7 +1377,7 @@ class CrmLead(models.Model):
         today = fields.Date.context_today(self)
         # sudo: the job creates activities for other users' leads
         self.env["mail.activity"].sudo().with_context(
-            mail_activity_quick_update=True
+            mail_activity_quick_update=True, crm_suite_no_collision=True
         ).create(
             [
                 {

@@ -10,7 +10,7 @@ class MailActivity(models.Model):
     def create(self, vals_list):
         activities = super().create(vals_list)
         user = self.env.user
-        if not user.share and not self.env.context.get("mail_activity_quick_update"):
+        if not user.share and not self.env.context.get("crm_suite_no_collision"):
             # Collision guard: scheduling a contact with a customer a colleague
             # contacted lately warns the user.
             leads = self.env["crm.lead"].browse(
