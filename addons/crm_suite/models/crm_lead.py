@@ -181,6 +181,12 @@ class CrmLead(models.Model):
             ("stage_id.is_won", "=", False),
         ]
 
+    @api.model
+    def _score_today(self):
+        """The day decay is counted to: today in UTC (a context key lets tests
+        and the benchmark look at another day)."""
+        return self.env.context.get("crm_suite_score_today") or fields.Date.today()
+
     @ormcache()
     def _score_relevant_fields(self):
         """(lead fields, contact fields) whose change rescores a lead; cached
@@ -214,7 +220,7 @@ class CrmLead(models.Model):
         if ids:
             self.env["crm.lead.score.line"].flush_model()
             self.env["crm.score.rule"].flush_model()
-            today = self.env.context.get("crm_suite_score_today") or fields.Date.today()
+            today = self._score_today()
             self.env.cr.execute(
                 SQL(
                     """
@@ -536,7 +542,7 @@ class CrmLead(models.Model):
         env = leads.env
         env.flush_all()
         now = datetime.now()
-        today = self.env.context.get("crm_suite_score_today") or fields.Date.today()
+        today = self._score_today()
         rules = env["crm.score.rule"].search([("active", "=", True)])
         fit_rules = rules.filtered(lambda r: r.rule_type == "fit")
         engagement_rules = rules - fit_rules
@@ -970,25 +976,34 @@ class CrmLead(models.Model):
             return
         member_users = members.user_id
         load = {member.id: member.lead_month_count for member in members}
-        for lead in self:
-            if lead.user_id in member_users:
-                continue
-            candidates = []
-            for member in members:
-                domain = expression.AND(
-                    [
-                        [("id", "=", lead.id)],
-                        literal_eval(member.assignment_domain or "[]"),
-                    ]
-                )
-                if not self.search_count(domain):
-                    continue
-                capacity = member.assignment_max - load[member.id]
-                if capacity > 0:
-                    candidates.append((-capacity, load[member.id], member.id, member))
+        to_assign = self.filtered(lambda lead: lead.user_id not in member_users)
+        if not to_assign:
+            return
+        # One search per member (not per lead and member): the leads its
+        # assignment filter accepts.
+        accepted = {
+            member.id: set(
+                self.search(
+                    expression.AND(
+                        [
+                            [("id", "in", to_assign.ids)],
+                            literal_eval(member.assignment_domain or "[]"),
+                        ]
+                    )
+                ).ids
+            )
+            for member in members
+        }
+        for lead in to_assign:
+            candidates = [
+                (-(member.assignment_max - load[member.id]), load[member.id], member.id)
+                for member in members
+                if lead.id in accepted[member.id]
+                and member.assignment_max - load[member.id] > 0
+            ]
             if not candidates:
                 continue
-            member = min(candidates)[3]
+            member = members.browse(min(candidates)[2])
             load[member.id] += 1
             lead.write({"user_id": member.user_id.id})
 

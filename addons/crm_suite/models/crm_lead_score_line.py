@@ -60,7 +60,7 @@ class CrmLeadScoreLine(models.Model):
 
     @api.depends("points", "date", "rule_id.decay_days", "rule_id.max_points")
     def _compute_points_current(self):
-        today = fields.Date.today()  # as the engine: whole days, in UTC
+        today = self.env["crm.lead"]._score_today()  # as the engine, whole days
         by_lead_rule = defaultdict(list)
         for line in self:
             factor = 1.0
@@ -84,14 +84,20 @@ class CrmLeadScoreLine(models.Model):
                 line.points_current = take if value >= 0 else -take
 
     def _compute_source_name(self):
+        # One read per source model, whatever the number of lines.
+        ids_by_model = defaultdict(set)
         for line in self:
-            name = False
-            if line.res_model and line.res_id and line.res_model in self.env:
-                record = self.env[line.res_model].browse(line.res_id).exists()
-                if record:
-                    # sudo: only the display name of the source is shown
-                    name = record.sudo().display_name
-            line.source_name = name or line.res_model
+            if line.res_model in self.env and line.res_id:
+                ids_by_model[line.res_model].add(line.res_id)
+        names = {}
+        for model, ids in ids_by_model.items():
+            # sudo: only the display name of the source is shown
+            for record in self.env[model].sudo().browse(ids).exists():
+                names[(model, record.id)] = record.display_name
+        for line in self:
+            line.source_name = (
+                names.get((line.res_model, line.res_id)) or line.res_model
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..models import crm_lead as crm_lead_module
 from .test_crm_lead_scoring import ScoringCommon
 
 
@@ -446,3 +447,41 @@ class TestPredictiveFactorsInput(ScoringCommon):
         self.assertEqual(lead.get_score_predictive_factors(limit=0), {lead.id: []})
         with self.assertRaises(AccessError):
             lead.with_user(self.user_portal).get_score_predictive_factors()
+
+
+@tagged("post_install", "-at_install")
+class TestScoringBackgroundRebuild(ScoringCommon):
+    def test_rule_change_on_a_large_database_rebuilds_in_the_background(self):
+        """Above the synchronous limit a rule change only requests a rebuild;
+        the scheduled job then writes every line and clears the request."""
+        self.Rule.create(
+            {
+                "name": "Opened",
+                "rule_type": "engagement",
+                "event_type": "email_opened",
+                "points": 4,
+            }
+        )
+        lead = self._lead()
+        self._event("email_opened", lead=lead, res_id=1)
+        self.assertEqual(lead.score_engagement, 4)
+        cron = self.env.ref("crm_suite.ir_cron_crm_lead_score")
+        Param = self.env["ir.config_parameter"]
+        with patch.object(crm_lead_module, "SCORE_SYNC_LIMIT", 0):
+            self.Rule.create({"name": "All", "domain": "[]", "points": 12})
+        self.assertEqual(lead.score_fit, 0, "not rescored in the saving transaction")
+        self.assertTrue(Param.get_param("crm_suite.score_full_since"))
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        )
+        # Lines lost meanwhile (a crash, a bulk SQL fix) are rebuilt too.
+        self.env.cr.execute(
+            "DELETE FROM crm_lead_score_line WHERE lead_id = %s", (lead.id,)
+        )
+        self.env.invalidate_all()
+        self.Lead._cron_score_recompute()
+        self.assertEqual(lead.score_fit, 12)
+        self.assertEqual(lead.score_engagement, 4)
+        self.assertEqual(len(lead.score_line_ids), 2)
+        self.assertTrue(all(line.source_name for line in lead.score_line_ids))
+        self.assertFalse(Param.get_param("crm_suite.score_full_since"))
