@@ -2,7 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class CrmLeadScoreLine(models.Model):
@@ -132,10 +133,20 @@ class CrmLeadScoreLine(models.Model):
         return res
 
     def action_open_source(self):
+        """Open the record the line comes from (the lead, the mailing trace,
+        the message of a done activity...), with the user's own rights."""
         self.ensure_one()
+        record = (
+            self.env[self.res_model].browse(self.res_id).exists()
+            if self.res_model in self.env and self.res_id
+            else None
+        )
+        if not record:
+            raise UserError(_("The source of this score line no longer exists."))
+        record.check_access("read")
         return {
             "type": "ir.actions.act_window",
-            "res_model": self.res_model,
-            "res_id": self.res_id,
-            "view_mode": "form",
+            "res_model": record._name,
+            "res_id": record.id,
+            "views": [(False, "form")],
         }

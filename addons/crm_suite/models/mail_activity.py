@@ -1,5 +1,7 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from odoo import api, models
 
 
@@ -29,13 +31,16 @@ class MailActivity(models.Model):
             feedback=feedback, attachment_ids=attachment_ids
         )
         if targets:
-            # The "done" message of each activity is the event's source record.
-            by_target = {(m.model, m.res_id): m for m in messages}
+            # The "done" message of each activity is the event's source record
+            # (two activities done at once on one lead are two events).
+            by_target = defaultdict(list)
+            for message in messages:
+                by_target[(message.model, message.res_id)].append(message)
             events = []
             for model, res_id in targets:
-                message = by_target.get((model, res_id))
-                if not message:
+                if not by_target[(model, res_id)]:
                     continue
+                message = by_target[(model, res_id)].pop(0)
                 events.append(
                     {
                         "event_type": "activity_done",

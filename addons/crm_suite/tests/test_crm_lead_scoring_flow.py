@@ -388,6 +388,32 @@ class TestScoringEvents(ScoringCommon):
         self.assertEqual(line.res_model, "mail.message")
         self.assertIn("Talked", self.env["mail.message"].browse(line.res_id).body)
 
+    def test_open_a_line_source(self):
+        lead = self._lead(user_id=self.user_salesman.id)
+        trace = self._trace(
+            lead, trace_status="open", open_datetime=fields.Datetime.now()
+        )
+        line = lead.score_line_ids
+        action = line.action_open_source()
+        self.assertEqual(
+            (action["res_model"], action["res_id"]), ("mailing.trace", trace.id)
+        )
+        # A salesperson cannot open a mailing trace: refused, not opened.
+        with self.assertRaises(AccessError):
+            line.with_user(self.user_salesman).action_open_source()
+        trace.unlink()
+        with self.assertRaises(UserError):
+            line.action_open_source()
+
+    def test_two_activities_done_at_once_are_two_events(self):
+        lead = self._lead(partner_id=self.partner.id)
+        activities = lead.activity_schedule(
+            "mail.mail_activity_data_call"
+        ) | lead.activity_schedule("mail.mail_activity_data_todo")
+        activities.action_feedback(feedback="Both done")
+        self.assertEqual(lead.score_engagement, 26)
+        self.assertEqual(len(lead.score_line_ids), 2)
+
     @mute_logger("odoo.addons.mail.models.mail_thread")
     def test_reply_through_the_mail_gateway(self):
         lead = self._lead(partner_id=self.partner.id, email_from="acme@example.com")
