@@ -7,3 +7,13 @@ from . import crm_lead
 from . import mailing_trace
 from . import mail_activity
 from . import res_partner
+from . import res_users
+from . import crm_suite_rate_limit
+from . import crm_ticket_stage
+from . import crm_ticket_type
+from . import crm_ticket_tag
+from . import crm_ticket_team
+from . import crm_ticket
+from . import crm_ticket_sla
+from . import crm_ticket_sla_status
+from . import crm_ticket_routing_rule

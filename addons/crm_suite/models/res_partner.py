@@ -1,10 +1,47 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+from odoo import fields, models
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+
+    crm_ticket_count = fields.Integer(
+        string="Tickets",
+        compute="_compute_crm_ticket_count",
+        help="Tickets of this contact, and of its contacts for a company.",
+    )
+
+    def _compute_crm_ticket_count(self):
+        """One grouped query for all partners: a contact counts its own
+        tickets, a company also those of its people."""
+        counts = dict.fromkeys(self.ids, 0)
+        Ticket = self.env["crm.ticket"]
+        if self.ids and Ticket.has_access("read"):
+            groups = Ticket._read_group(
+                [
+                    "|",
+                    ("partner_id", "in", self.ids),
+                    ("commercial_partner_id", "in", self.ids),
+                ],
+                ["partner_id", "commercial_partner_id"],
+                ["__count"],
+            )
+            for partner, commercial, count in groups:
+                for counted in {partner.id, commercial.id}:
+                    if counted in counts:
+                        counts[counted] += count
+        for partner in self:
+            partner.crm_ticket_count = counts.get(partner.id, 0)
+
+    def action_view_crm_tickets(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_suite.crm_ticket_action"
+        )
+        action["domain"] = [("partner_id", "child_of", self.id)]
+        action["context"] = {"default_partner_id": self.id, "default_channel": "phone"}
+        return action
 
     def write(self, vals):
         res = super().write(vals)

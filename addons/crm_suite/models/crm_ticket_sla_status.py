@@ -1,0 +1,495 @@
+# Copyright 2026 CRM Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import math
+from collections import defaultdict
+from datetime import timedelta
+
+from pytz import utc
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..engines.working_time import WorkIntervals
+
+SLA_TARGETS = [("response", "First Response"), ("resolution", "Resolution")]
+
+
+def _aware(moment):
+    return utc.localize(moment) if moment.tzinfo is None else moment
+
+
+def _naive(moment):
+    return moment.astimezone(utc).replace(tzinfo=None) if moment else False
+
+
+class CrmTicketSlaStatus(models.Model):
+    """One target of one SLA policy on one ticket.
+
+    The clock runs in the working hours of the ticket's team calendar from
+    ``segment_start``; a pause stage stops it (``hours_consumed`` keeps what
+    was used, the deadline is cleared) and leaving it starts a new segment.
+    "Failed" is never written: it is read from the deadline, so nothing has to
+    change when a deadline passes, and a failed status is never moved.
+    """
+
+    _name = "crm.ticket.sla.status"
+    _description = "Ticket SLA Status"
+    _order = "deadline, id"
+    _rec_name = "sla_id"
+
+    ticket_id = fields.Many2one(
+        "crm.ticket", required=True, ondelete="cascade", index=True
+    )
+    sla_id = fields.Many2one(
+        "crm.ticket.sla",
+        string="SLA Policy",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    target = fields.Selection(SLA_TARGETS, required=True)
+    company_id = fields.Many2one(related="ticket_id.company_id", store=True)
+    team_id = fields.Many2one(related="ticket_id.team_id")
+    user_id = fields.Many2one(related="ticket_id.user_id")
+    hours = fields.Float(string="Target (Working Hours)", required=True)
+    hours_consumed = fields.Float(
+        string="Working Hours Used Before the Pause", readonly=True
+    )
+    segment_start = fields.Datetime(
+        string="Clock Running Since",
+        readonly=True,
+        help="Empty while the clock is paused.",
+    )
+    deadline = fields.Datetime(index=True, readonly=True)
+    reached_date = fields.Datetime(readonly=True)
+    reached_late = fields.Boolean(compute="_compute_reached_late", store=True)
+    failed = fields.Boolean(
+        compute="_compute_failed",
+        search="_search_failed",
+        help="Reached after its deadline, or its deadline passed.",
+    )
+    state = fields.Selection(
+        [
+            ("ongoing", "Ongoing"),
+            ("paused", "Paused"),
+            ("reached", "Reached"),
+            ("failed", "Failed"),
+        ],
+        compute="_compute_failed",
+    )
+    warned = fields.Boolean(readonly=True)
+    escalated = fields.Boolean(readonly=True)
+
+    _sql_constraints = [
+        (
+            "ticket_sla_target_uniq",
+            "unique (ticket_id, sla_id, target)",
+            "A ticket has one status per SLA policy and target.",
+        )
+    ]
+
+    @api.depends("reached_date", "deadline")
+    def _compute_reached_late(self):
+        for status in self:
+            status.reached_late = bool(
+                status.reached_date
+                and status.deadline
+                and status.reached_date > status.deadline
+            )
+
+    @api.depends("reached_date", "deadline", "reached_late", "segment_start")
+    def _compute_failed(self):
+        now = fields.Datetime.now()
+        for status in self:
+            failed = status.reached_late or bool(
+                not status.reached_date and status.deadline and status.deadline < now
+            )
+            status.failed = failed
+            if failed:
+                status.state = "failed"
+            elif status.reached_date:
+                status.state = "reached"
+            elif not status.segment_start:
+                status.state = "paused"
+            else:
+                status.state = "ongoing"
+
+    @api.model
+    def _failed_domain(self):
+        now = fields.Datetime.now()
+        return [
+            "|",
+            ("reached_late", "=", True),
+            "&",
+            ("reached_date", "=", False),
+            ("deadline", "<", now),
+        ]
+
+    def _search_failed(self, operator, value):
+        if operator not in ("=", "!="):
+            raise NotImplementedError("Unsupported search on failed")
+        positive = (operator == "=") == bool(value)
+        failed = self._failed_domain()
+        return failed if positive else ["!"] + failed
+
+    @api.model
+    def _failed_sql(self, alias):
+        now = fields.Datetime.now()
+        return SQL(
+            "(%s.reached_late OR (%s.reached_date IS NULL AND %s.deadline < %s))",
+            SQL.identifier(alias),
+            SQL.identifier(alias),
+            SQL.identifier(alias),
+            now,
+        )
+
+    # ------------------------------------------------------------
+    # Working time, in batches
+    # ------------------------------------------------------------
+
+    @api.model
+    def _work_intervals(self, calendar, start, end):
+        """Work intervals of ``calendar`` between two naive UTC datetimes,
+        holidays and calendar leaves removed; round the clock without one."""
+        start, end = _aware(start), _aware(end)
+        if not calendar:
+            return WorkIntervals([(start, end)])
+        intervals = calendar._work_intervals_batch(start, end, compute_leaves=True)
+        return WorkIntervals(
+            (begin.astimezone(utc), stop.astimezone(utc))
+            for begin, stop, __ in intervals[False]
+        )
+
+    @api.model
+    def _plan_deadlines(self, calendar, requests):
+        """Deadlines for ``requests`` [(start, hours)] on one calendar: the
+        calendar is read once for all (wider ranges only when needed)."""
+        if not requests:
+            return []
+        first = min(start for start, __ in requests)
+        last = max(start for start, __ in requests)
+        most = max(hours for __, hours in requests)
+        # room for the longest target at 40 hours a week, twice over
+        span = timedelta(days=max(14, math.ceil(most / 40 * 7 * 2) + 7))
+        results = [None] * len(requests)
+        while True:
+            intervals = self._work_intervals(calendar, first, last + span)
+            pending = False
+            for index, (start, hours) in enumerate(requests):
+                if results[index] is None:
+                    moment = intervals.add_hours(_aware(start), hours)
+                    if moment is None:
+                        pending = True
+                    else:
+                        results[index] = _naive(moment)
+            if not pending or span > timedelta(days=3 * 366):
+                break
+            span *= 4
+        # a calendar without working time: count round the clock
+        return [
+            result or start + timedelta(hours=hours)
+            for result, (start, hours) in zip(results, requests, strict=True)
+        ]
+
+    @api.model
+    def _work_hours_between(self, calendar, pairs):
+        """Working hours for each (start, end) pair on one calendar."""
+        pairs = [(start, end) for start, end in pairs]
+        valid = [(s, e) for s, e in pairs if s and e]
+        if not valid:
+            return [0.0] * len(pairs)
+        intervals = self._work_intervals(
+            calendar,
+            min(s for s, __ in valid),
+            max(e for __, e in valid) + timedelta(minutes=1),
+        )
+        return [
+            intervals.hours_between(_aware(s), _aware(e)) if s and e else 0.0
+            for s, e in pairs
+        ]
+
+    @api.model
+    def _deadlines_for(self, items):
+        """Deadlines for ``items`` [(calendar, start, hours)], one calendar
+        read per calendar."""
+        by_calendar = defaultdict(list)
+        for index, (calendar, __, __) in enumerate(items):
+            by_calendar[calendar].append(index)
+        deadlines = [False] * len(items)
+        for calendar, indexes in by_calendar.items():
+            planned = self._plan_deadlines(
+                calendar, [(items[i][1], items[i][2]) for i in indexes]
+            )
+            for index, deadline in zip(indexes, planned, strict=True):
+                deadlines[index] = deadline
+        return deadlines
+
+    def _compute_deadlines(self):
+        """Deadline of every running status of self, per calendar in batch."""
+        running = self.filtered(
+            lambda s: s.segment_start and not s.reached_date and not s.failed
+        )
+        deadlines = self._deadlines_for(
+            [
+                (
+                    s.ticket_id._get_sla_calendar(),
+                    s.segment_start,
+                    max(s.hours - s.hours_consumed, 0.0),
+                )
+                for s in running
+            ]
+        )
+        for status, deadline in zip(running, deadlines, strict=True):
+            status.deadline = deadline
+
+    # ------------------------------------------------------------
+    # Matching and the clock
+    # ------------------------------------------------------------
+
+    @api.model
+    def _sla_sync(self, tickets):
+        """Add the statuses of newly matching policies, remove those of
+        policies that no longer match (a failed status stays)."""
+        # sudo: SLA statuses follow the ticket, whoever changes it
+        self = self.sudo()
+        tickets = tickets.sudo()
+        matches = self.env["crm.ticket.sla"].sudo()._match_tickets(tickets)
+        existing = {
+            (s.ticket_id.id, s.sla_id.id, s.target): s for s in tickets.sla_status_ids
+        }
+        to_create, calendars = [], []
+        wanted = set()
+        for ticket, policies in matches.items():
+            for policy in policies:
+                for target, hours in (
+                    ("response", policy.response_hours),
+                    ("resolution", policy.resolution_hours),
+                ):
+                    if not hours:
+                        continue
+                    key = (ticket.id, policy.id, target)
+                    wanted.add(key)
+                    if key in existing:
+                        continue
+                    paused = ticket.stage_id in policy.pause_stage_ids
+                    reached = False
+                    if target == "response" and ticket.first_response_date:
+                        reached = ticket.first_response_date
+                    elif ticket.is_closed:
+                        reached = ticket.close_date or fields.Datetime.now()
+                    calendars.append(ticket._get_sla_calendar())
+                    to_create.append(
+                        {
+                            "ticket_id": ticket.id,
+                            "sla_id": policy.id,
+                            "target": target,
+                            "hours": hours,
+                            "segment_start": False if paused else ticket.create_date,
+                            "reached_date": reached,
+                        }
+                    )
+        obsolete = self.browse(
+            [
+                status.id
+                for key, status in existing.items()
+                if key not in wanted and not status.failed
+            ]
+        )
+        obsolete.unlink()
+        if to_create:
+            running = [
+                (index, vals)
+                for index, vals in enumerate(to_create)
+                if vals["segment_start"] and not vals["reached_date"]
+            ]
+            deadlines = self._deadlines_for(
+                [
+                    (calendars[index], vals["segment_start"], vals["hours"])
+                    for index, vals in running
+                ]
+            )
+            for (__, vals), deadline in zip(running, deadlines, strict=True):
+                vals["deadline"] = deadline
+            return self.create(to_create)
+        return self.browse()
+
+    @api.model
+    def _sla_stage_changed(self, tickets, old_stages, closing, reopening, now):
+        """Pause, resume, reach or reopen the statuses of tickets whose stage
+        changed."""
+        self = self.sudo()
+        statuses = tickets.sudo().sla_status_ids
+        if not statuses:
+            return
+        pausing, resuming = self.browse(), self.browse()
+        for status in statuses:
+            ticket = status.ticket_id
+            pause_stages = status.sla_id.pause_stage_ids
+            was_paused = not status.segment_start
+            in_pause = ticket.stage_id in pause_stages
+            if status.reached_date or status.failed:
+                continue
+            if in_pause and not was_paused:
+                pausing |= status
+            elif not in_pause and was_paused and old_stages.get(ticket.id) != ticket.stage_id:
+                resuming |= status
+        self._sla_pause(pausing, now)
+        self._sla_resume(resuming, now)
+        if closing:
+            self._sla_mark_reached(closing, None, now)
+        if reopening:
+            reopened = reopening.sudo().sla_status_ids.filtered(
+                lambda s: s.reached_date and not s.reached_late
+            )
+            # the clock resumes where it stopped when the ticket closed
+            for calendar, group in reopened.grouped(
+                lambda s: s.ticket_id._get_sla_calendar()
+            ).items():
+                used = self._work_hours_between(
+                    calendar, [(s.segment_start, s.reached_date) for s in group]
+                )
+                for status, hours in zip(group, used, strict=True):
+                    status.write(
+                        {
+                            "hours_consumed": status.hours_consumed + hours,
+                            "segment_start": now,
+                            "reached_date": False,
+                        }
+                    )
+            reopened._compute_deadlines()
+
+    def _sla_pause(self, statuses, now):
+        for calendar, group in statuses.grouped(
+            lambda s: s.ticket_id._get_sla_calendar()
+        ).items():
+            used = self._work_hours_between(
+                calendar, [(s.segment_start, now) for s in group]
+            )
+            for status, hours in zip(group, used, strict=True):
+                status.write(
+                    {
+                        "hours_consumed": status.hours_consumed + hours,
+                        "segment_start": False,
+                        "deadline": False,
+                    }
+                )
+
+    def _sla_resume(self, statuses, now):
+        statuses.write({"segment_start": now})
+        statuses._compute_deadlines()
+
+    @api.model
+    def _sla_mark_reached(self, tickets, target, when):
+        """Targets of ``tickets`` reached at ``when``: ``target`` only, or both
+        when None (closing a ticket answers it too)."""
+        statuses = tickets.sudo().sla_status_ids.filtered(
+            lambda s: not s.reached_date and (target is None or s.target == target)
+        )
+        if statuses:
+            statuses.write({"reached_date": when})
+
+    # ------------------------------------------------------------
+    # Scheduled job: warnings and escalations
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_sla_alerts(self, batch_size=1000):
+        """Warn the assignee before a deadline, escalate after it.
+
+        Each status is warned once and escalated once (flags written in the
+        same transaction); rows locked by another worker are skipped.
+        """
+        now = fields.Datetime.now()
+        self.flush_model()
+        self.env["crm.ticket"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT s.id FROM crm_ticket_sla_status s
+                  JOIN crm_ticket t ON t.id = s.ticket_id
+                  JOIN crm_ticket_sla p ON p.id = s.sla_id
+                 WHERE s.reached_date IS NULL AND s.deadline IS NOT NULL
+                   AND t.active AND NOT COALESCE(t.is_closed, FALSE)
+                   AND ((NOT COALESCE(s.warned, FALSE)
+                         AND s.deadline > %(now)s
+                         AND s.deadline <= %(now)s
+                             + COALESCE(p.warning_hours, 0) * interval '1 hour')
+                        OR (NOT COALESCE(s.escalated, FALSE) AND s.deadline < %(now)s))
+                 ORDER BY s.deadline, s.id
+                 LIMIT %(limit)s
+                 FOR UPDATE OF s SKIP LOCKED
+                """,
+                now=now,
+                limit=batch_size,
+            )
+        )
+        statuses = self.browse([row[0] for row in self.env.cr.fetchall()])
+        to_escalate = statuses.filtered(lambda s: s.deadline < now)
+        to_warn = statuses - to_escalate
+        activity_type = self.env.ref("crm_suite.mail_activity_type_sla_warning")
+        activities = []
+        ticket_model = self.env["ir.model"]._get_id("crm.ticket")
+        for status in to_warn:
+            ticket = status.ticket_id
+            user = ticket.user_id or ticket.team_id.user_id
+            if user:
+                activities.append(
+                    {
+                        "res_model_id": ticket_model,
+                        "res_id": ticket.id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": user.id,
+                        "date_deadline": fields.Date.context_today(self, status.deadline),
+                        "summary": self.env._(
+                            "%(target)s due %(policy)s",
+                            target=dict(SLA_TARGETS)[status.target],
+                            policy=status.sla_id.name,
+                        ),
+                    }
+                )
+        to_warn.write({"warned": True})
+        escalated_tickets = self.env["crm.ticket"]
+        for status in to_escalate:
+            ticket = status.ticket_id
+            leader = ticket.team_id.user_id
+            if leader:
+                activities.append(
+                    {
+                        "res_model_id": ticket_model,
+                        "res_id": ticket.id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": leader.id,
+                        "date_deadline": fields.Date.context_today(self),
+                        "summary": self.env._(
+                            "SLA missed: %(policy)s",
+                            policy=status.sla_id.name,
+                        ),
+                    }
+                )
+            escalated_tickets |= ticket
+        to_escalate.write({"escalated": True})
+        if activities:
+            # an SLA alert is the system's, not the user's choice: no collision
+            # warning, no notification email per activity
+            self.env["mail.activity"].with_context(
+                crm_suite_no_collision=True, mail_activity_quick_update=True
+            ).create(activities)
+        for priority, tickets in escalated_tickets.grouped(
+            lambda t: str(min(int(t.priority) + 1, 3))
+        ).items():
+            tickets.filtered(lambda t, p=priority: t.priority < p).write(
+                {"priority": priority}
+            )
+        for ticket in escalated_tickets:
+            if ticket.team_id.user_id:
+                ticket.message_post(
+                    body=self.env._(
+                        "The SLA deadline of this ticket has passed: priority "
+                        "raised, team leader notified."
+                    ),
+                    partner_ids=ticket.team_id.user_id.partner_id.ids,
+                    subtype_xmlid="mail.mt_note",
+                )
+        if len(statuses) == batch_size:
+            self.env.ref("crm_suite.ir_cron_crm_ticket_sla_alerts")._trigger()
+        return statuses
