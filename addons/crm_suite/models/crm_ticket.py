@@ -488,8 +488,9 @@ class CrmTicket(models.Model):
         tickets = self.filtered(lambda t: t.partner_id.email or t.partner_email)
         if template and tickets:
             # sudo: the customer opening a ticket (portal, public form) sends
-            # the acknowledgement of their own ticket
-            tickets.sudo().message_mail_with_source(template)
+            # the acknowledgement of their own ticket. Queued (not sent in the
+            # request): the mail queue job sends it.
+            tickets.sudo().message_mail_with_source(template, force_send=False)
 
     def write(self, vals):
         if "name" in vals and not (vals["name"] or "").strip():
@@ -582,6 +583,8 @@ class CrmTicket(models.Model):
                         "mail.mt_note"
                     ),
                     "email_layout_xmlid": "mail.mail_notification_light",
+                    # queued for the mail job, not sent in the agent's request
+                    "force_send": False,
                 },
             )
         return res

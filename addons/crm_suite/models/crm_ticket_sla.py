@@ -55,11 +55,13 @@ class CrmTicketSla(models.Model):
     # targets
     response_hours = fields.Float(
         string="First Response (Working Hours)",
+        default=0.0,
         help="Working hours to the first public answer of an agent; 0 means no "
         "response target.",
     )
     resolution_hours = fields.Float(
         string="Resolution (Working Hours)",
+        default=0.0,
         help="Working hours to a closing stage; 0 means no resolution target.",
     )
     pause_stage_ids = fields.Many2many(

@@ -339,7 +339,9 @@ class CrmTicketSlaStatus(models.Model):
             self._sla_mark_reached(closing, None, now)
         if reopening:
             reopened = reopening.sudo().sla_status_ids.filtered(
-                lambda s: s.reached_date and not s.reached_late
+                lambda s: s.target == "resolution"
+                and s.reached_date
+                and not s.reached_late
             )
             # the clock resumes where it stopped when the ticket closed
             for calendar, group in reopened.grouped(
@@ -354,6 +356,7 @@ class CrmTicketSlaStatus(models.Model):
                             "hours_consumed": status.hours_consumed + hours,
                             "segment_start": now,
                             "reached_date": False,
+                            "deadline": False,
                         }
                     )
             reopened._compute_deadlines()

@@ -74,7 +74,10 @@ class CrmTicketTeam(models.Model):
     resource_calendar_id = fields.Many2one(
         "resource.calendar",
         string="Working Hours",
-        default=lambda self: self.env.company.resource_calendar_id,
+        compute="_compute_resource_calendar_id",
+        store=True,
+        readonly=False,
+        precompute=True,
         help="SLA deadlines and reported times count these working hours, "
         "public holidays and leaves of the calendar excluded.",
     )
@@ -104,6 +107,15 @@ class CrmTicketTeam(models.Model):
             "Automatic closing delays cannot be negative.",
         )
     ]
+
+    @api.depends("company_id")
+    def _compute_resource_calendar_id(self):
+        for team in self:
+            calendar_company = team.resource_calendar_id.company_id
+            if not team.resource_calendar_id or (
+                calendar_company and calendar_company != team.company_id
+            ):
+                team.resource_calendar_id = team.company_id.resource_calendar_id
 
     def _compute_ticket_counts(self):
         """Every counter of every team in one grouped query."""
