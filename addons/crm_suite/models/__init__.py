@@ -17,3 +17,4 @@ from . import crm_ticket
 from . import crm_ticket_sla
 from . import crm_ticket_sla_status
 from . import crm_ticket_routing_rule
+from . import ir_attachment

@@ -357,6 +357,62 @@ class CrmTicket(models.Model):
         tickets._post_create()
         return tickets
 
+    @api.model
+    def _get_attachment_max_bytes(self):
+        # sudo: a system parameter, read for any user sending a file
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("crm_suite.ticket_attachment_max_mb")
+        )
+        try:
+            megabytes = float(value) if value else 10.0
+        except ValueError:
+            megabytes = 10.0
+        return int((megabytes if megabytes > 0 else 10.0) * 1024 * 1024)
+
+    @api.model
+    def _check_attachment_sizes(self, files):
+        """Refuse any of ``files`` [(name, size in bytes)] over the limit."""
+        limit = self._get_attachment_max_bytes()
+        for name, size in files:
+            if size > limit:
+                raise UserError(
+                    self.env._(
+                        "The file %(name)s is too large (%(size)s MB): a ticket's "
+                        "attachments may be up to %(limit)s MB each.",
+                        name=name,
+                        size=f"{size / 1048576:.1f}",
+                        limit=f"{limit / 1048576:g}",
+                    )
+                )
+
+    @api.model
+    def _split_oversized_attachments(self, msg_dict):
+        """Drop the attachments of an incoming email that exceed the limit
+        (the email itself is kept); return the names dropped."""
+        limit = self._get_attachment_max_bytes()
+        kept, dropped = [], []
+        for attachment in msg_dict.get("attachments") or []:
+            content = attachment[1]
+            size = len(content.encode() if isinstance(content, str) else content or b"")
+            (dropped if size > limit else kept).append(attachment)
+        if dropped:
+            msg_dict["attachments"] = kept
+        return [attachment[0] for attachment in dropped]
+
+    def _note_dropped_attachments(self, names):
+        if names:
+            self.message_post(
+                body=self.env._(
+                    "Files too large to keep (over %(limit)s MB): %(names)s. Ask the "
+                    "customer for a smaller copy or a link.",
+                    limit=f"{self._get_attachment_max_bytes() / 1048576:g}",
+                    names=", ".join(names),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
     def _find_or_create_customer(self, email, name=None):
         normalized = tools.email_normalize(email)
         if not normalized:
@@ -628,13 +684,17 @@ class CrmTicket(models.Model):
         if author:
             custom_values.setdefault("partner_id", author.id)
             msg_dict["author_id"] = author.id
+        dropped = self._split_oversized_attachments(msg_dict)
         ticket = super().message_new(msg_dict, custom_values=custom_values)
+        ticket._note_dropped_attachments(dropped)
         ticket._subscribe_cc(msg_dict)
         ticket.sudo().last_customer_message_date = fields.Datetime.now()
         return ticket
 
     def message_update(self, msg_dict, update_vals=None):
+        dropped = self._split_oversized_attachments(msg_dict)
         res = super().message_update(msg_dict, update_vals=update_vals)
+        self._note_dropped_attachments(dropped)
         self._subscribe_cc(msg_dict)
         return res
 

@@ -99,6 +99,9 @@ class CrmTicketCommonMixin(CrmSuiteUsersMixin):
                 ),
             }
         )
+        # the tests set their own policies and rules (demo data has some)
+        cls.env["crm.ticket.sla"].search([]).active = False
+        cls.env["crm.ticket.routing.rule"].search([]).active = False
         cls.calendar = cls.env["resource.calendar"].create(
             {"name": "Support hours (UTC)", "tz": "UTC", "company_id": cls.company.id}
         )

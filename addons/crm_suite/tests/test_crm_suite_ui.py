@@ -31,3 +31,28 @@ class TestCrmSuiteUi(CrmSuiteUsersMixin, HttpCase):
         self.assertEqual(rule.points, 17)
         lead = self.env["crm.lead"].search([("name", "=", "Tour scoring lead")])
         self.assertIn(rule, lead.score_line_ids.rule_id)
+
+    def test_tour_ticket(self):
+        """An agent logs a phone call as a ticket in the browser, takes it, and
+        finds its SLA deadline."""
+        team = self.env["crm.ticket.team"].create(
+            {"name": "Tour Team", "member_ids": [(4, self.user_salesman.id)]}
+        )
+        self.env["crm.ticket.sla"].create(
+            {"name": "Tour SLA", "team_ids": [(4, team.id)], "response_hours": 4}
+        )
+        self.env["res.partner"].create(
+            {"name": "Tour Customer", "email": "tour.customer@example.com"}
+        )
+        self.start_tour(
+            "/odoo/action-crm_suite.crm_ticket_action",
+            "crm_suite_ticket",
+            login=self.user_salesman.login,
+        )
+        ticket = self.env["crm.ticket"].search(
+            [("name", "=", "Tour: the scanner is offline")]
+        )
+        self.assertEqual(ticket.user_id, self.user_salesman)
+        self.assertEqual(ticket.channel, "phone")
+        self.assertEqual(ticket.partner_id.name, "Tour Customer")
+        self.assertTrue(ticket.sla_deadline)

@@ -225,7 +225,7 @@ class TestCrmTicket(CrmTicketCommonMixin, TransactionCase):
         billing = self.env["crm.ticket.team"].create({"name": "Billing"})
         vip_team = self.env["crm.ticket.team"].create({"name": "VIP"})
         german = self.env["crm.ticket.team"].create({"name": "DACH"})
-        refund = self.env["crm.ticket.type"].create({"name": "Refund"})
+        refund = self.env["crm.ticket.type"].create({"name": "Test refund"})
         vip_tag = self.env["res.partner.category"].create({"name": "VIP"})
         lang_de = self.env["res.lang"]._activate_lang("de_DE")
         Rule = self.env["crm.ticket.routing.rule"]

@@ -1,7 +1,9 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
 from datetime import datetime, timedelta
 
+from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
@@ -228,3 +230,44 @@ class TestCrmTicketMail(CrmTicketCommonMixin, TransactionCase):
         self.assertEqual(event.event_type, "ticket_opened")
         self.assertEqual(event.partner_id, self.customer_company)
         self.assertTrue(lead)
+
+    def test_oversized_attachment(self):
+        self.env["ir.config_parameter"].set_param("crm_suite.ticket_attachment_max_mb", "0.01")
+        ticket = self._ticket()
+        with self.assertRaisesRegex(UserError, "too large"):
+            self.env["ir.attachment"].create(
+                {"name": "huge.bin", "raw": b"x" * 20000, "res_model": "crm.ticket",
+                 "res_id": ticket.id}
+            )
+        small = self.env["ir.attachment"].create(
+            {"name": "small.txt", "raw": b"x" * 100, "res_model": "crm.ticket",
+             "res_id": ticket.id}
+        )
+        self.assertTrue(small)
+        # an email keeps its text and small files; the big one is noted, not kept
+        raw = (
+            "From: Carl Customer <carl@newcorp.test>\n"
+            "To: desk@tickets.test\n"
+            "Subject: Logs attached\n"
+            "Message-Id: <big-1@customer.test>\n"
+            "MIME-Version: 1.0\n"
+            'Content-Type: multipart/mixed; boundary="XX"\n\n'
+            "--XX\nContent-Type: text/plain\n\nSee the logs.\n"
+            "--XX\nContent-Type: text/plain; name=\"small.log\"\n"
+            "Content-Disposition: attachment; filename=\"small.log\"\n\nok\n"
+            "--XX\nContent-Type: application/octet-stream; name=\"big.log\"\n"
+            "Content-Disposition: attachment; filename=\"big.log\"\n"
+            "Content-Transfer-Encoding: base64\n\n"
+            + base64.b64encode(b"y" * 30000).decode()
+            + "\n--XX--\n"
+        )
+        mailed = self.env["crm.ticket"].browse(self._process(raw))
+        names = self.env["ir.attachment"].search(
+            [("res_model", "=", "crm.ticket"), ("res_id", "=", mailed.id)]
+        ).mapped("name")
+        self.assertIn("small.log", names)
+        self.assertNotIn("big.log", names)
+        self.assertTrue(
+            mailed.message_ids.filtered(lambda m: "big.log" in (m.body or ""))
+        )
+        self.assertTrue(mailed.message_ids.filtered(lambda m: "See the logs" in (m.body or "")))

@@ -171,15 +171,15 @@ class TestCrmTicketSla(CrmTicketCommonMixin, TransactionCase):
         urgent = self.env["crm.ticket.sla"].create(
             {"name": "Urgent", "priority": "2", "response_hours": 1}
         )
-        bug = self.env["crm.ticket.type"].create({"name": "Bug"})
+        bug = self.env["crm.ticket.type"].create({"name": "Test bug"})
         typed = self.env["crm.ticket.sla"].create(
             {"name": "Bugs", "type_ids": [Command.link(bug.id)], "resolution_hours": 8}
         )
-        tag = self.env["crm.ticket.tag"].create({"name": "Outage"})
+        tag = self.env["crm.ticket.tag"].create({"name": "Test outage"})
         tagged_sla = self.env["crm.ticket.sla"].create(
             {"name": "Outages", "tag_ids": [Command.link(tag.id)], "response_hours": 0.5}
         )
-        gold = self.env["res.partner.category"].create({"name": "Gold"})
+        gold = self.env["res.partner.category"].create({"name": "Test gold"})
         vip = self.env["crm.ticket.sla"].create(
             {
                 "name": "Gold customers",
