@@ -414,7 +414,10 @@ class CrmTicket(models.Model):
             )
 
     def _find_or_create_customer(self, email, name=None):
-        normalized = tools.email_normalize(email)
+        """The contact of ``email`` (which may be formatted, "Name <email>"),
+        created in the current language when unknown."""
+        parsed_name, normalized = tools.parse_contact_from_email(email or "")
+        normalized = tools.email_normalize(normalized)
         if not normalized:
             raise UserError(
                 self.env._(
@@ -422,20 +425,16 @@ class CrmTicket(models.Model):
                     email=email,
                 )
             )
-        formatted = tools.formataddr((name or "", normalized))
+        values = {"lang": self.env.lang or self.env.user.lang}
+        if name or parsed_name:
+            values["name"] = name or parsed_name
         # sudo: a customer writing in (web form, API) may not see contacts;
         # the contact found or created only carries their own name and email
-        partner = (
+        return (
             self.env["res.partner"]
             .sudo()
-            ._find_or_create_from_emails(
-                [formatted],
-                additional_values={
-                    normalized: {"lang": self.env.lang or self.env.user.lang}
-                },
-            )[0]
+            ._find_or_create_from_emails([normalized], additional_values={normalized: values})[0]
         )
-        return partner
 
     def _assign_numbers(self, vals_list):
         """Numbers from the company's sequence, drawn in one query per company."""
@@ -686,6 +685,9 @@ class CrmTicket(models.Model):
             msg_dict["author_id"] = author.id
         dropped = self._split_oversized_attachments(msg_dict)
         ticket = super().message_new(msg_dict, custom_values=custom_values)
+        if ticket.partner_id.email_normalized:
+            # the gateway copies the raw From header; keep the plain address
+            ticket.partner_email = ticket.partner_id.email_normalized
         ticket._note_dropped_attachments(dropped)
         ticket._subscribe_cc(msg_dict)
         ticket.sudo().last_customer_message_date = fields.Datetime.now()
