@@ -45,7 +45,9 @@ def rpc(fresh_db):
         def call(login, model, method, *args, **kwargs):
             uid = common.authenticate(fresh_db, login, login, {})
             assert uid, f"{login} cannot log in"
-            return models.execute_kw(fresh_db, uid, login, model, method, list(args), kwargs)
+            return models.execute_kw(
+                fresh_db, uid, login, model, method, list(args), kwargs
+            )
 
         yield call
 
@@ -57,15 +59,27 @@ def setup(rpc):
     domain = rpc("admin", "mail.alias.domain", "create", {"name": DOMAIN})
     company = rpc("admin", "res.users", "read", [2], ["company_id"])[0]["company_id"][0]
     rpc("admin", "res.company", "write", [company], {"alias_domain_id": domain})
-    group_user = rpc("admin", "ir.model.data", "check_object_reference", "crm_suite", "group_crm_suite_user")[1]
-    group_portal = rpc("admin", "ir.model.data", "check_object_reference", "base", "group_portal")[1]
+    group_user = rpc(
+        "admin",
+        "ir.model.data",
+        "check_object_reference",
+        "crm_suite",
+        "group_crm_suite_user",
+    )[1]
+    group_portal = rpc(
+        "admin", "ir.model.data", "check_object_reference", "base", "group_portal"
+    )[1]
     agents = [
         rpc(
             "admin",
             "res.users",
             "create",
-            {"name": f"E2E Agent {n}", "login": f"e2e_agent_{n}", "password": f"e2e_agent_{n}",
-             "groups_id": [(6, 0, [group_user])]},
+            {
+                "name": f"E2E Agent {n}",
+                "login": f"e2e_agent_{n}",
+                "password": f"e2e_agent_{n}",
+                "groups_id": [(6, 0, [group_user])],
+            },
         )
         for n in "abc"
     ]
@@ -88,14 +102,20 @@ def setup(rpc):
     customers, portal_users = [], []
     for name in ("Umbrella", "Initech"):
         company_partner = rpc(
-            "admin", "res.partner", "create", {"name": f"E2E {name}", "is_company": True}
+            "admin",
+            "res.partner",
+            "create",
+            {"name": f"E2E {name}", "is_company": True},
         )
         contact = rpc(
             "admin",
             "res.partner",
             "create",
-            {"name": f"{name} Buyer", "email": f"buyer@{name.lower()}.test",
-             "parent_id": company_partner},
+            {
+                "name": f"{name} Buyer",
+                "email": f"buyer@{name.lower()}.test",
+                "parent_id": company_partner,
+            },
         )
         login = f"e2e_portal_{name.lower()}"
         portal_users.append(
@@ -103,12 +123,21 @@ def setup(rpc):
                 "admin",
                 "res.users",
                 "create",
-                {"login": login, "password": login, "partner_id": contact,
-                 "groups_id": [(6, 0, [group_portal])]},
+                {
+                    "login": login,
+                    "password": login,
+                    "partner_id": contact,
+                    "groups_id": [(6, 0, [group_portal])],
+                },
             )
         )
         customers.append((company_partner, contact, login))
-    return {"team": team, "agents": agents, "customers": customers, "calendar": calendar}
+    return {
+        "team": team,
+        "agents": agents,
+        "customers": customers,
+        "calendar": calendar,
+    }
 
 
 RAW = """From: {sender}
@@ -123,41 +152,79 @@ Content-Type: text/plain; charset=utf-8
 
 
 def test_email_opens_ticket_and_reply_threads(rpc, setup):
-    raw = RAW.format(sender="Walter <walter@mail.test>", domain=DOMAIN, subject="Cannot print",
-                     msgid="e2e-1", extra="", body="The printer is jammed.")
+    raw = RAW.format(
+        sender="Walter <walter@mail.test>",
+        domain=DOMAIN,
+        subject="Cannot print",
+        msgid="e2e-1",
+        extra="",
+        body="The printer is jammed.",
+    )
     ticket_id = rpc("admin", "mail.thread", "message_process", False, raw)
-    ticket = rpc("admin", "crm.ticket", "read", [ticket_id],
-                 ["number", "name", "team_id", "channel", "partner_email"])[0]
+    ticket = rpc(
+        "admin",
+        "crm.ticket",
+        "read",
+        [ticket_id],
+        ["number", "name", "team_id", "channel", "partner_email"],
+    )[0]
     assert ticket["team_id"][0] == setup["team"]
     assert ticket["channel"] == "email"
     assert ticket["name"] == "Cannot print"
     assert ticket["number"].startswith("TCK-")
     assert ticket["partner_email"] == "walter@mail.test"
-    reply = RAW.format(sender="walter@mail.test", domain=DOMAIN, subject="Re: Cannot print",
-                       msgid="e2e-2", extra="In-Reply-To: <e2e-1@e2e.test>\n",
-                       body="Still jammed.")
+    reply = RAW.format(
+        sender="walter@mail.test",
+        domain=DOMAIN,
+        subject="Re: Cannot print",
+        msgid="e2e-2",
+        extra="In-Reply-To: <e2e-1@e2e.test>\n",
+        body="Still jammed.",
+    )
     assert rpc("admin", "mail.thread", "message_process", False, reply) == ticket_id
-    acks = rpc("admin", "mail.mail", "search_read",
-               [("model", "=", "crm.ticket"), ("res_id", "=", ticket_id)], ["subject"])
+    acks = rpc(
+        "admin",
+        "mail.mail",
+        "search_read",
+        [("model", "=", "crm.ticket"), ("res_id", "=", ticket_id)],
+        ["subject"],
+    )
     assert any(ticket["number"] in ack["subject"] for ack in acks)
 
 
 def test_round_robin_then_balanced(rpc, setup):
     team, agents = setup["team"], setup["agents"]
-    rpc("admin", "crm.ticket.team", "write", [team], {"assignment_method": "round_robin"})
+    rpc(
+        "admin",
+        "crm.ticket.team",
+        "write",
+        [team],
+        {"assignment_method": "round_robin"},
+    )
     ids = [
         rpc("admin", "crm.ticket", "create", {"name": f"RR {i}", "team_id": team})
         for i in range(4)
     ]
-    users = [t["user_id"][0] for t in rpc("admin", "crm.ticket", "read", ids, ["user_id"])]
+    users = [
+        t["user_id"][0] for t in rpc("admin", "crm.ticket", "read", ids, ["user_id"])
+    ]
     start = agents.index(users[0])
     assert users == [agents[(start + i) % 3] for i in range(4)]
     rpc("admin", "crm.ticket.team", "write", [team], {"assignment_method": "balanced"})
     counts = {
         g["user_id"][0]: g["user_id_count"]
-        for g in rpc("admin", "crm.ticket", "read_group",
-                     [("team_id", "=", team), ("is_closed", "=", False),
-                      ("user_id", "!=", False)], ["user_id"], ["user_id"])
+        for g in rpc(
+            "admin",
+            "crm.ticket",
+            "read_group",
+            [
+                ("team_id", "=", team),
+                ("is_closed", "=", False),
+                ("user_id", "!=", False),
+            ],
+            ["user_id"],
+            ["user_id"],
+        )
     }
     new = rpc("admin", "crm.ticket", "create", {"name": "Balanced", "team_id": team})
     chosen = rpc("admin", "crm.ticket", "read", [new], ["user_id"])[0]["user_id"][0]
@@ -165,29 +232,76 @@ def test_round_robin_then_balanced(rpc, setup):
 
 
 def test_sla_deadline_inside_working_hours(rpc, setup):
-    rpc("admin", "crm.ticket.sla", "create",
-        {"name": "E2E SLA", "team_ids": [(6, 0, [setup["team"]])],
-         "response_hours": 3, "resolution_hours": 20})
-    ticket = rpc("admin", "crm.ticket", "create", {"name": "SLA please", "team_id": setup["team"]})
-    statuses = rpc("admin", "crm.ticket.sla.status", "search_read",
-                   [("ticket_id", "=", ticket)], ["target", "deadline", "failed"])
+    rpc(
+        "admin",
+        "crm.ticket.sla",
+        "create",
+        {
+            "name": "E2E SLA",
+            "team_ids": [(6, 0, [setup["team"]])],
+            "response_hours": 3,
+            "resolution_hours": 20,
+        },
+    )
+    ticket = rpc(
+        "admin",
+        "crm.ticket",
+        "create",
+        {"name": "SLA please", "team_id": setup["team"]},
+    )
+    statuses = rpc(
+        "admin",
+        "crm.ticket.sla.status",
+        "search_read",
+        [("ticket_id", "=", ticket)],
+        ["target", "deadline", "failed"],
+    )
     assert {s["target"] for s in statuses} == {"response", "resolution"}
     for status in statuses:
         deadline = datetime.strptime(status["deadline"], "%Y-%m-%d %H:%M:%S")
         assert deadline.weekday() < 5, "a working day"
         assert 8 <= deadline.hour + deadline.minute / 60 <= 17, "within working hours"
         assert not status["failed"]
-    sla_deadline = rpc("admin", "crm.ticket", "read", [ticket], ["sla_deadline"])[0]["sla_deadline"]
+    sla_deadline = rpc("admin", "crm.ticket", "read", [ticket], ["sla_deadline"])[0][
+        "sla_deadline"
+    ]
     assert sla_deadline == min(s["deadline"] for s in statuses)
-    assert rpc("admin", "crm.ticket", "search_count", [("sla_failed", "=", True), ("id", "=", ticket)]) == 0
+    assert (
+        rpc(
+            "admin",
+            "crm.ticket",
+            "search_count",
+            [("sla_failed", "=", True), ("id", "=", ticket)],
+        )
+        == 0
+    )
 
 
 def test_portal_users_cannot_reach_each_others_tickets(rpc, setup):
-    (umbrella, umbrella_contact, umbrella_login), (initech, initech_contact, initech_login) = setup["customers"]
-    mine = rpc("admin", "crm.ticket", "create",
-               {"name": "Umbrella issue", "team_id": setup["team"], "partner_id": umbrella_contact})
-    theirs = rpc("admin", "crm.ticket", "create",
-                 {"name": "Initech issue", "team_id": setup["team"], "partner_id": initech_contact})
+    (
+        (umbrella, umbrella_contact, umbrella_login),
+        (initech, initech_contact, initech_login),
+    ) = setup["customers"]
+    mine = rpc(
+        "admin",
+        "crm.ticket",
+        "create",
+        {
+            "name": "Umbrella issue",
+            "team_id": setup["team"],
+            "partner_id": umbrella_contact,
+        },
+    )
+    theirs = rpc(
+        "admin",
+        "crm.ticket",
+        "create",
+        {
+            "name": "Initech issue",
+            "team_id": setup["team"],
+            "partner_id": initech_contact,
+        },
+    )
     assert rpc(umbrella_login, "crm.ticket", "search", []) == [mine]
     assert rpc(initech_login, "crm.ticket", "search", []) == [theirs]
     for login, other in ((umbrella_login, theirs), (initech_login, mine)):
@@ -204,40 +318,75 @@ def test_bad_input_gives_clear_errors(rpc, setup):
         rpc("admin", "crm.ticket", "create", {"name": "", "team_id": setup["team"]})
     with pytest.raises(xmlrpc.client.Fault, match="does not exist"):
         rpc("admin", "crm.ticket", "create", {"name": "Lost", "team_id": 999999})
-    ticket = rpc("admin", "crm.ticket", "create", {"name": "With a file", "team_id": setup["team"]})
-    rpc("admin", "ir.config_parameter", "set_param", "crm_suite.ticket_attachment_max_mb", "0.01")
+    ticket = rpc(
+        "admin",
+        "crm.ticket",
+        "create",
+        {"name": "With a file", "team_id": setup["team"]},
+    )
+    rpc(
+        "admin",
+        "ir.config_parameter",
+        "set_param",
+        "crm_suite.ticket_attachment_max_mb",
+        "0.01",
+    )
     try:
         with pytest.raises(xmlrpc.client.Fault, match="too large"):
-            rpc("admin", "ir.attachment", "create",
-                {"name": "big.bin", "datas": base64.b64encode(b"z" * 50000).decode(),
-                 "res_model": "crm.ticket", "res_id": ticket})
+            rpc(
+                "admin",
+                "ir.attachment",
+                "create",
+                {
+                    "name": "big.bin",
+                    "datas": base64.b64encode(b"z" * 50000).decode(),
+                    "res_model": "crm.ticket",
+                    "res_id": ticket,
+                },
+            )
     finally:
-        rpc("admin", "ir.config_parameter", "set_param", "crm_suite.ticket_attachment_max_mb", "10")
+        rpc(
+            "admin",
+            "ir.config_parameter",
+            "set_param",
+            "crm_suite.ticket_attachment_max_mb",
+            "10",
+        )
 
 
 JOBS_SCRIPT = r"""
 import threading
 from datetime import timedelta
 from odoo import fields
-from odoo.tools import mute_logger
 
 registry = env.registry
 Status = env["crm.ticket.sla.status"]
-team = env["crm.ticket.team"].create({"name": "Jobs team", "user_id": 2, "member_ids": [(6, 0, [2])],
-                                       "assignment_method": "round_robin"})
-env["crm.ticket.sla"].create({"name": "Jobs SLA", "team_ids": [(6, 0, team.ids)], "response_hours": 1})
-tickets = env["crm.ticket"].create([{"name": f"Job {i}", "team_id": team.id} for i in range(30)])
+team = env["crm.ticket.team"].create(
+    {"name": "Jobs team", "user_id": 2, "member_ids": [(6, 0, [2])],
+     "assignment_method": "round_robin"}
+)
+env["crm.ticket.sla"].create(
+    {"name": "Jobs SLA", "team_ids": [(6, 0, team.ids)], "response_hours": 1}
+)
+tickets = env["crm.ticket"].create(
+    [{"name": f"Job {i}", "team_id": team.id} for i in range(30)]
+)
 # every deadline has passed
 tickets.sla_status_ids.write({"deadline": fields.Datetime.now() - timedelta(hours=1)})
 env.cr.commit()
 ids = tickets.ids
 
 def count_escalations(cr):
-    cr.execute("SELECT count(*) FROM crm_ticket_sla_status WHERE escalated AND ticket_id = ANY(%s)", [ids])
+    cr.execute(
+        "SELECT count(*) FROM crm_ticket_sla_status"
+        " WHERE escalated AND ticket_id = ANY(%s)",
+        [ids],
+    )
     return cr.fetchone()[0]
 
 out = {}
-# 1. a crash in the middle of the batch: nothing of it stays, the next run does it all once
+# 1. a crash in the middle of the batch: nothing of it stays,
+#    the next run does it all once
 original = type(env["mail.activity"]).create
 def boom(self, vals_list):
     raise RuntimeError("injected failure")
@@ -270,11 +419,15 @@ with registry.cursor() as cr:
     cr.commit()
     out["escalated"] = count_escalations(cr)
     cr.execute(
-        "SELECT count(*) FROM mail_activity WHERE res_model = 'crm.ticket' AND res_id = ANY(%s)",
+        "SELECT count(*) FROM mail_activity"
+        " WHERE res_model = 'crm.ticket' AND res_id = ANY(%s)",
         [ids],
     )
     out["activities"] = cr.fetchone()[0]
-    cr.execute("SELECT count(*) FROM crm_ticket WHERE id = ANY(%s) AND priority = '1'", [ids])
+    cr.execute(
+        "SELECT count(*) FROM crm_ticket WHERE id = ANY(%s) AND priority = '1'",
+        [ids],
+    )
     out["raised"] = cr.fetchone()[0]
 result(out)
 """

@@ -21,12 +21,18 @@ class CrmSuiteRateLimit(models.Model):
     _log_access = False
 
     key = fields.Char(required=True)
-    window_start = fields.Integer(required=True, help="Start of the window (Unix time).")
+    window_start = fields.Integer(
+        required=True, help="Start of the window (Unix time)."
+    )
     hits = fields.Integer(required=True, default=0)
     date = fields.Datetime(required=True, default=fields.Datetime.now)
 
     _sql_constraints = [
-        ("key_window_uniq", "unique (key, window_start)", "One counter per key and window.")
+        (
+            "key_window_uniq",
+            "unique (key, window_start)",
+            "One counter per key and window.",
+        )
     ]
 
     @api.model
@@ -54,7 +60,7 @@ class CrmSuiteRateLimit(models.Model):
     def _gc_old_windows(self):
         self.env.cr.execute(
             SQL(
-                'DELETE FROM crm_suite_rate_limit WHERE window_start < %s',
+                "DELETE FROM crm_suite_rate_limit WHERE window_start < %s",
                 int(time.time()) - 2 * 86400,
             )
         )

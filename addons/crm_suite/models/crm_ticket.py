@@ -284,7 +284,6 @@ class CrmTicket(models.Model):
         return [("sla_status_ids", "any" if positive else "not any", failed)]
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for ticket in self:
             ticket.access_url = f"/my/tickets/{ticket.id}"
 
@@ -312,7 +311,9 @@ class CrmTicket(models.Model):
         for ticket in self:
             if not (ticket.name or "").strip():
                 raise ValidationError(
-                    self.env._("A ticket needs a subject: say in a few words what is wrong.")
+                    self.env._(
+                        "A ticket needs a subject: say in a few words what is wrong."
+                    )
                 )
 
     @api.constrains("stage_id", "team_id")
@@ -346,7 +347,9 @@ class CrmTicket(models.Model):
                     )
             if not (vals.get("name") or "").strip():
                 raise ValidationError(
-                    self.env._("A ticket needs a subject: say in a few words what is wrong.")
+                    self.env._(
+                        "A ticket needs a subject: say in a few words what is wrong."
+                    )
                 )
             if vals.get("partner_email") and not vals.get("partner_id"):
                 vals["partner_id"] = self._find_or_create_customer(
@@ -433,7 +436,9 @@ class CrmTicket(models.Model):
         return (
             self.env["res.partner"]
             .sudo()
-            ._find_or_create_from_emails([normalized], additional_values={normalized: values})[0]
+            ._find_or_create_from_emails(
+                [normalized], additional_values={normalized: values}
+            )[0]
         )
 
     def _assign_numbers(self, vals_list):
@@ -550,7 +555,9 @@ class CrmTicket(models.Model):
     def write(self, vals):
         if "name" in vals and not (vals["name"] or "").strip():
             raise ValidationError(
-                self.env._("A ticket needs a subject: say in a few words what is wrong.")
+                self.env._(
+                    "A ticket needs a subject: say in a few words what is wrong."
+                )
             )
         now = fields.Datetime.now()
         if vals.get("user_id"):
@@ -574,14 +581,10 @@ class CrmTicket(models.Model):
         closing = self.filtered(lambda t: t.is_closed and not old_closed.get(t.id))
         reopening = self.filtered(lambda t: not t.is_closed and old_closed.get(t.id))
         if closing:
-            super(CrmTicket, closing).write(
-                {"close_date": now, "auto_close_warning_date": False}
-            )
+            closing.write({"close_date": now, "auto_close_warning_date": False})
             closing._compute_work_hours("close_date", "resolution_hours")
         if reopening:
-            super(CrmTicket, reopening).write(
-                {"close_date": False, "resolution_hours": 0.0}
-            )
+            reopening.write({"close_date": False, "resolution_hours": 0.0})
         self.env["crm.ticket.sla.status"]._sla_stage_changed(
             self, old_stages, closing, reopening, now
         )
@@ -590,13 +593,11 @@ class CrmTicket(models.Model):
         """Write ``hours_field``: working hours from creation to ``date_field``
         in each ticket's calendar (one calendar read per calendar)."""
         Status = self.env["crm.ticket.sla.status"]
-        for calendar, tickets in self.grouped(
-            lambda t: t._get_sla_calendar()
-        ).items():
+        for calendar, tickets in self.grouped(lambda t: t._get_sla_calendar()).items():
             pairs = [(t.create_date, t[date_field]) for t in tickets]
             hours = Status._work_hours_between(calendar, pairs)
             for ticket, value in zip(tickets, hours, strict=True):
-                super(CrmTicket, ticket).write({hours_field: value})
+                ticket.write({hours_field: value})
 
     def _get_sla_calendar(self):
         self.ensure_one()
@@ -723,7 +724,8 @@ class CrmTicket(models.Model):
             for email in emails
             if tools.email_normalize(email)
             and tools.email_normalize(email) not in alias_emails | catchall
-            and tools.email_normalize(email) != tools.email_normalize(self.partner_email or "")
+            and tools.email_normalize(email)
+            != tools.email_normalize(self.partner_email or "")
         ]
         if not wanted:
             return
@@ -749,9 +751,11 @@ class CrmTicket(models.Model):
         for ticket in self:
             # sudo: bookkeeping of the conversation, for any participant
             ticket_su = ticket.sudo()
-            is_agent = author and any(
-                not user.share for user in author.user_ids
-            ) and author != ticket.partner_id
+            is_agent = (
+                author
+                and any(not user.share for user in author.user_ids)
+                and author != ticket.partner_id
+            )
             if is_agent:
                 vals = {"last_agent_message_date": now}
                 if not ticket.first_response_date:
@@ -766,7 +770,10 @@ class CrmTicket(models.Model):
                     )
             else:
                 ticket_su.write(
-                    {"last_customer_message_date": now, "auto_close_warning_date": False}
+                    {
+                        "last_customer_message_date": now,
+                        "auto_close_warning_date": False,
+                    }
                 )
         return res
 
@@ -848,7 +855,9 @@ class CrmTicket(models.Model):
         similarity when PostgreSQL has pg_trgm, else shared words."""
         trigram = self._has_trigram() if self.ids else False
         for ticket in self:
-            ticket.similar_ticket_ids = ticket._find_similar(trigram) if ticket.id else False
+            ticket.similar_ticket_ids = (
+                ticket._find_similar(trigram) if ticket.id else False
+            )
 
     def _find_similar(self, trigram, limit=5):
         self.ensure_one()
@@ -879,7 +888,7 @@ class CrmTicket(models.Model):
         return self.search(expression.AND([base, domain]), limit=limit)
 
     def init(self):
-        super().init()
+        res = super().init()
         # pg_trgm may be missing or not creatable by this role: then similar
         # tickets fall back on shared words
         try:
@@ -892,6 +901,7 @@ class CrmTicket(models.Model):
                 "CREATE INDEX IF NOT EXISTS crm_ticket_name_trgm_idx "
                 "ON crm_ticket USING gin (name gin_trgm_ops)"
             )
+        return res
 
     # ------------------------------------------------------------
     # Scheduled jobs
@@ -917,7 +927,8 @@ class CrmTicket(models.Model):
                 SQL(
                     """
                     SELECT t.id FROM crm_ticket t
-                     WHERE t.team_id = %s AND t.active AND NOT COALESCE(t.is_closed, FALSE)
+                     WHERE t.team_id = %s AND t.active
+                       AND NOT COALESCE(t.is_closed, FALSE)
                        AND t.last_agent_message_date IS NOT NULL
                        AND t.last_agent_message_date
                            > COALESCE(t.last_customer_message_date, '1970-01-01')
@@ -937,14 +948,16 @@ class CrmTicket(models.Model):
             )
             to_warn = tickets.filtered(lambda t: not t.auto_close_warning_date)
             if to_warn:
-                template = self.env.ref("crm_suite.mail_template_ticket_auto_close_warning")
+                template = self.env.ref(
+                    "crm_suite.mail_template_ticket_auto_close_warning"
+                )
                 to_warn.with_context(
                     crm_ticket_system_message=True
-                ).message_post_with_source(
-                    template, subtype_xmlid="mail.mt_comment"
-                )
+                ).message_post_with_source(template, subtype_xmlid="mail.mt_comment")
                 # a system message: the agent's last message date stays
-                super(CrmTicket, to_warn).write({"auto_close_warning_date": now})
+                to_warn.write({"auto_close_warning_date": now})
+            if len(tickets) == batch_size:
+                self.env.ref("crm_suite.ir_cron_crm_ticket_auto_close")._trigger()
             for ticket in to_close:
                 ticket.action_close()
                 ticket.message_post(

@@ -48,7 +48,9 @@ class CrmTicketRoutingRule(models.Model):
 
     def _get_keywords(self):
         self.ensure_one()
-        return [k.strip().lower() for k in (self.keywords or "").split(",") if k.strip()]
+        return [
+            k.strip().lower() for k in (self.keywords or "").split(",") if k.strip()
+        ]
 
     def _matches(self, ticket, text):
         self.ensure_one()

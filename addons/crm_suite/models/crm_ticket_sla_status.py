@@ -331,7 +331,11 @@ class CrmTicketSlaStatus(models.Model):
                 continue
             if in_pause and not was_paused:
                 pausing |= status
-            elif not in_pause and was_paused and old_stages.get(ticket.id) != ticket.stage_id:
+            elif (
+                not in_pause
+                and was_paused
+                and old_stages.get(ticket.id) != ticket.stage_id
+            ):
                 resuming |= status
         self._sla_pause(pausing, now)
         self._sla_resume(resuming, now)
@@ -442,7 +446,9 @@ class CrmTicketSlaStatus(models.Model):
                         "res_id": ticket.id,
                         "activity_type_id": activity_type.id,
                         "user_id": user.id,
-                        "date_deadline": fields.Date.context_today(self, status.deadline),
+                        "date_deadline": fields.Date.context_today(
+                            self, status.deadline
+                        ),
                         "summary": self.env._(
                             "%(target)s due %(policy)s",
                             target=dict(SLA_TARGETS)[status.target],

@@ -225,23 +225,25 @@ class CrmTicketTeam(models.Model):
             self.sudo().last_assigned_user_id = last
         else:
             open_counts = dict.fromkeys(members, 0)
-            groups = self.env["crm.ticket"].sudo()._read_group(
-                [
-                    ("team_id", "=", self.id),
-                    ("user_id", "in", members.ids),
-                    ("is_closed", "=", False),
-                ],
-                ["user_id"],
-                ["__count"],
+            groups = (
+                self.env["crm.ticket"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("team_id", "=", self.id),
+                        ("user_id", "in", members.ids),
+                        ("is_closed", "=", False),
+                    ],
+                    ["user_id"],
+                    ["__count"],
+                )
             )
             for user, count in groups:
                 open_counts[user] = count
             order = list(members)
             for ticket in tickets:
                 candidates = speakers.get(ticket.partner_id.lang) or order
-                chosen = min(
-                    candidates, key=lambda m: (open_counts[m], order.index(m))
-                )
+                chosen = min(candidates, key=lambda m: (open_counts[m], order.index(m)))
                 result[ticket] = chosen
                 open_counts[chosen] += 1
         return result

@@ -1,7 +1,6 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, models
-from odoo.exceptions import UserError
 
 
 class IrAttachment(models.Model):
@@ -12,7 +11,10 @@ class IrAttachment(models.Model):
         ticket_files = [v for v in vals_list if v.get("res_model") == "crm.ticket"]
         if ticket_files:
             self.env["crm.ticket"]._check_attachment_sizes(
-                [(v.get("name") or "", self._crm_ticket_vals_size(v)) for v in ticket_files]
+                [
+                    (v.get("name") or "", self._crm_ticket_vals_size(v))
+                    for v in ticket_files
+                ]
             )
         return super().create(vals_list)
 

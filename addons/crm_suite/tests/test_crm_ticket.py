@@ -1,5 +1,6 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from ast import literal_eval
 from unittest.mock import patch
 
 from odoo import Command
@@ -39,7 +40,11 @@ class TestCrmTicket(CrmTicketCommonMixin, TransactionCase):
     def test_batch_create_numbers_in_order(self):
         tickets = self.env["crm.ticket"].create(
             [
-                {"name": f"Batch {i}", "team_id": self.team.id, "partner_id": self.customer.id}
+                {
+                    "name": f"Batch {i}",
+                    "team_id": self.team.id,
+                    "partner_id": self.customer.id,
+                }
                 for i in range(5)
             ]
         )
@@ -86,7 +91,7 @@ class TestCrmTicket(CrmTicketCommonMixin, TransactionCase):
 
     def test_phone_ticket_from_the_app(self):
         action = self.env.ref("crm_suite.crm_ticket_action")
-        context = dict(eval(action.context), default_team_id=self.team.id)  # noqa: S307 PGH001
+        context = dict(literal_eval(action.context), default_team_id=self.team.id)
         form = Form(self.env["crm.ticket"].with_context(**context))
         form.name = "Called about the invoice"
         form.partner_id = self.customer
@@ -134,14 +139,14 @@ class TestCrmTicket(CrmTicketCommonMixin, TransactionCase):
         ticket = self._ticket()
         self.env.cr.precommit.run()  # created in an earlier transaction
         Mail = self.env["mail.mail"]
-        before = Mail.search_count([("model", "=", "crm.ticket"), ("res_id", "=", ticket.id)])
+        before = Mail.search_count(
+            [("model", "=", "crm.ticket"), ("res_id", "=", ticket.id)]
+        )
         ticket.stage_id = self.stage_solved
         self.env.cr.precommit.run()  # tracking (and its templates) runs there
         ticket.user_id = self.agent_a  # no stage change: nothing re-sent
         self.env.cr.precommit.run()
-        after = Mail.search(
-            [("model", "=", "crm.ticket"), ("res_id", "=", ticket.id)]
-        )
+        after = Mail.search([("model", "=", "crm.ticket"), ("res_id", "=", ticket.id)])
         rating_mails = after.filtered(lambda m: "/rate/" in (m.body_html or ""))
         self.assertEqual(len(rating_mails), 1)
         self.assertGreater(len(after), before)
@@ -158,7 +163,8 @@ class TestCrmTicket(CrmTicketCommonMixin, TransactionCase):
             [{"name": f"RR {i}", "team_id": self.team.id} for i in range(4)]
         )
         self.assertEqual(
-            [t.user_id.name for t in tickets], ["Agent A", "Agent B", "Agent C", "Agent A"]
+            [t.user_id.name for t in tickets],
+            ["Agent A", "Agent B", "Agent C", "Agent A"],
         )
         self.assertEqual(self.team.last_assigned_user_id, self.agent_a)
         # one at a time continues where the batch stopped
@@ -176,7 +182,9 @@ class TestCrmTicket(CrmTicketCommonMixin, TransactionCase):
                 {"name": "3", "team_id": self.team.id},
             ]
         )
-        self.assertEqual(tickets.mapped("user_id"), self.agent_a | self.leader | self.agent_c)
+        self.assertEqual(
+            tickets.mapped("user_id"), self.agent_a | self.leader | self.agent_c
+        )
 
     def test_balanced_by_open_tickets(self):
         self.team.assignment_method = "balanced"
@@ -190,7 +198,8 @@ class TestCrmTicket(CrmTicketCommonMixin, TransactionCase):
         )
         # C (0) -> B and C tie at 1: B first in member order -> C (1 vs B 2)...
         self.assertEqual(
-            [t.user_id.name for t in tickets], ["Agent C", "Agent B", "Agent C", "Agent A"]
+            [t.user_id.name for t in tickets],
+            ["Agent C", "Agent B", "Agent C", "Agent A"],
         )
 
     def test_language_preference(self):
@@ -200,8 +209,16 @@ class TestCrmTicket(CrmTicketCommonMixin, TransactionCase):
         self.customer_other.lang = "fr_FR"
         french = self.env["crm.ticket"].create(
             [
-                {"name": "Bonjour", "team_id": self.team.id, "partner_id": self.customer_other.id},
-                {"name": "Encore", "team_id": self.team.id, "partner_id": self.customer_other.id},
+                {
+                    "name": "Bonjour",
+                    "team_id": self.team.id,
+                    "partner_id": self.customer_other.id,
+                },
+                {
+                    "name": "Encore",
+                    "team_id": self.team.id,
+                    "partner_id": self.customer_other.id,
+                },
             ]
         )
         self.assertEqual(french.mapped("user_id"), self.agent_c)
@@ -229,24 +246,52 @@ class TestCrmTicket(CrmTicketCommonMixin, TransactionCase):
         vip_tag = self.env["res.partner.category"].create({"name": "VIP"})
         lang_de = self.env["res.lang"]._activate_lang("de_DE")
         Rule = self.env["crm.ticket.routing.rule"]
-        Rule.create({"name": "VIP", "sequence": 1, "team_id": vip_team.id,
-                     "partner_category_ids": [Command.link(vip_tag.id)]})
-        Rule.create({"name": "Refunds", "sequence": 2, "team_id": billing.id,
-                     "type_ids": [Command.link(refund.id)]})
-        Rule.create({"name": "Invoices", "sequence": 3, "team_id": billing.id,
-                     "keywords": "invoice, credit note"})
-        Rule.create({"name": "German", "sequence": 4, "team_id": german.id,
-                     "lang_ids": [Command.link(lang_de.id)]})
+        Rule.create(
+            {
+                "name": "VIP",
+                "sequence": 1,
+                "team_id": vip_team.id,
+                "partner_category_ids": [Command.link(vip_tag.id)],
+            }
+        )
+        Rule.create(
+            {
+                "name": "Refunds",
+                "sequence": 2,
+                "team_id": billing.id,
+                "type_ids": [Command.link(refund.id)],
+            }
+        )
+        Rule.create(
+            {
+                "name": "Invoices",
+                "sequence": 3,
+                "team_id": billing.id,
+                "keywords": "invoice, credit note",
+            }
+        )
+        Rule.create(
+            {
+                "name": "German",
+                "sequence": 4,
+                "team_id": german.id,
+                "lang_ids": [Command.link(lang_de.id)],
+            }
+        )
         Ticket = self.env["crm.ticket"]
         self.assertEqual(
-            Ticket.create({"name": "Wrong Invoice total", "partner_id": self.customer.id}).team_id,
+            Ticket.create(
+                {"name": "Wrong Invoice total", "partner_id": self.customer.id}
+            ).team_id,
             billing,
         )
         self.assertEqual(
             Ticket.create({"name": "Money back", "type_id": refund.id}).team_id, billing
         )
         self.assertEqual(
-            Ticket.create({"name": "Help", "description": "<p>my credit note</p>"}).team_id,
+            Ticket.create(
+                {"name": "Help", "description": "<p>my credit note</p>"}
+            ).team_id,
             billing,
         )
         self.assertNotEqual(
@@ -262,7 +307,9 @@ class TestCrmTicket(CrmTicketCommonMixin, TransactionCase):
         )
         self.customer_other.lang = "de_DE"
         self.assertEqual(
-            Ticket.create({"name": "Hallo", "partner_id": self.customer_other.id}).team_id,
+            Ticket.create(
+                {"name": "Hallo", "partner_id": self.customer_other.id}
+            ).team_id,
             german,
         )
         fallback = Ticket.create({"name": "Anything"})
@@ -296,7 +343,9 @@ class TestCrmTicket(CrmTicketCommonMixin, TransactionCase):
         for partner in partners:
             self._ticket(partner_id=partner.id)
         self._ticket()
-        everyone = partners | self.customer | self.customer_company | self.customer_other
+        everyone = (
+            partners | self.customer | self.customer_company | self.customer_other
+        )
         self.env.invalidate_all()
         everyone = everyone.browse(everyone.ids)
         with self.assertQueryCount(1):

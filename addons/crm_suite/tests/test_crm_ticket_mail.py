@@ -97,17 +97,27 @@ class TestCrmTicketMail(CrmTicketCommonMixin, TransactionCase):
             )
         )
         self.assertEqual(reply_id, ticket.id)
-        self.assertEqual(self.env["crm.ticket"].search_count([("partner_id", "=", ticket.partner_id.id)]), 1)
+        self.assertEqual(
+            self.env["crm.ticket"].search_count(
+                [("partner_id", "=", ticket.partner_id.id)]
+            ),
+            1,
+        )
         self.assertTrue(any("Any news?" in (m.body or "") for m in ticket.message_ids))
 
     def test_reply_to_acknowledgement_threads(self):
         ticket = self.env["crm.ticket"].browse(self._new_email())
         ack = self.env["mail.mail"].search(
-            [("model", "=", "crm.ticket"), ("res_id", "=", ticket.id),
-             ("subject", "like", ticket.number)]
+            [
+                ("model", "=", "crm.ticket"),
+                ("res_id", "=", ticket.id),
+                ("subject", "like", ticket.number),
+            ]
         )
         self.assertEqual(len(ack), 1)
-        self.assertIn("desk@tickets.test", ack.reply_to, "replies come back to the alias")
+        self.assertIn(
+            "desk@tickets.test", ack.reply_to, "replies come back to the alias"
+        )
         reply_id = self._process(
             RAW_REPLY.format(
                 sender="carl@newcorp.test",
@@ -123,7 +133,9 @@ class TestCrmTicketMail(CrmTicketCommonMixin, TransactionCase):
     def test_acknowledgement_in_customer_language(self):
         self.env["res.lang"]._activate_lang("fr_FR")
         template = self.env.ref("crm_suite.mail_template_ticket_acknowledgement")
-        template.with_context(lang="fr_FR").subject = "[{{ object.number }}] Demande reçue"
+        template.with_context(
+            lang="fr_FR"
+        ).subject = "[{{ object.number }}] Demande reçue"
         template.with_context(lang="fr_FR").body_html = template.body_html.replace(
             "Hello", "Bonjour"
         )
@@ -144,7 +156,9 @@ class TestCrmTicketMail(CrmTicketCommonMixin, TransactionCase):
         self.assertEqual(english_mail.subject, f"[{english.number}] {english.name}")
         self.assertIn("View the ticket", english_mail.body_html)
         # the acknowledgement is kept in the chatter
-        self.assertTrue(ticket.message_ids.filtered(lambda m: m.subject == french_mail.subject))
+        self.assertTrue(
+            ticket.message_ids.filtered(lambda m: m.subject == french_mail.subject)
+        )
 
     def test_email_without_subject(self):
         ticket = self.env["crm.ticket"].browse(
@@ -161,7 +175,8 @@ class TestCrmTicketMail(CrmTicketCommonMixin, TransactionCase):
         self.assertEqual(ticket.partner_id, self.customer)
         self.assertEqual(ticket.commercial_partner_id, self.customer_company)
         self.assertNotIn(
-            "desk@tickets.test", ticket.message_partner_ids.mapped("email"),
+            "desk@tickets.test",
+            ticket.message_partner_ids.mapped("email"),
             "our own alias never becomes a follower",
         )
 
@@ -169,7 +184,11 @@ class TestCrmTicketMail(CrmTicketCommonMixin, TransactionCase):
     def test_unknown_alias_opens_nothing(self):
         with self.assertRaises(ValueError):
             self._new_email(to="nobody@elsewhere.test", msgid="u1")
-        self.assertFalse(self.env["crm.ticket"].search([("name", "=", "The export button does nothing")]))
+        self.assertFalse(
+            self.env["crm.ticket"].search(
+                [("name", "=", "The export button does nothing")]
+            )
+        )
 
     def test_auto_close_warns_then_closes(self):
         self.team.auto_close_days = 5
@@ -191,7 +210,9 @@ class TestCrmTicketMail(CrmTicketCommonMixin, TransactionCase):
             Ticket._cron_auto_close()
         self.assertTrue(ticket.auto_close_warning_date)
         self.assertFalse(ticket.is_closed)
-        warnings = ticket.message_ids.filtered(lambda m: "not heard from you" in (m.body or ""))
+        warnings = ticket.message_ids.filtered(
+            lambda m: "not heard from you" in (m.body or "")
+        )
         self.assertEqual(len(warnings), 1, "warned once")
         with self._at(start + timedelta(days=5, hours=1)):
             Ticket._cron_auto_close()
@@ -211,8 +232,10 @@ class TestCrmTicketMail(CrmTicketCommonMixin, TransactionCase):
             self.env["crm.ticket"]._cron_auto_close()
             self.assertTrue(ticket.auto_close_warning_date)
             ticket.message_post(
-                body="Here it is", author_id=self.customer.id,
-                message_type="comment", subtype_xmlid="mail.mt_comment",
+                body="Here it is",
+                author_id=self.customer.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
             )
         self.assertFalse(ticket.auto_close_warning_date)
         with self._at(start + timedelta(days=6)):
@@ -221,7 +244,11 @@ class TestCrmTicketMail(CrmTicketCommonMixin, TransactionCase):
 
     def test_ticket_opened_scoring_event(self):
         lead = self.env["crm.lead"].create(
-            {"name": "Acme deal", "partner_id": self.customer_company.id, "type": "opportunity"}
+            {
+                "name": "Acme deal",
+                "partner_id": self.customer_company.id,
+                "type": "opportunity",
+            }
         )
         ticket = self._ticket()
         event = self.env["crm.score.event"].search(
@@ -232,16 +259,26 @@ class TestCrmTicketMail(CrmTicketCommonMixin, TransactionCase):
         self.assertTrue(lead)
 
     def test_oversized_attachment(self):
-        self.env["ir.config_parameter"].set_param("crm_suite.ticket_attachment_max_mb", "0.01")
+        self.env["ir.config_parameter"].set_param(
+            "crm_suite.ticket_attachment_max_mb", "0.01"
+        )
         ticket = self._ticket()
         with self.assertRaisesRegex(UserError, "too large"):
             self.env["ir.attachment"].create(
-                {"name": "huge.bin", "raw": b"x" * 20000, "res_model": "crm.ticket",
-                 "res_id": ticket.id}
+                {
+                    "name": "huge.bin",
+                    "raw": b"x" * 20000,
+                    "res_model": "crm.ticket",
+                    "res_id": ticket.id,
+                }
             )
         small = self.env["ir.attachment"].create(
-            {"name": "small.txt", "raw": b"x" * 100, "res_model": "crm.ticket",
-             "res_id": ticket.id}
+            {
+                "name": "small.txt",
+                "raw": b"x" * 100,
+                "res_model": "crm.ticket",
+                "res_id": ticket.id,
+            }
         )
         self.assertTrue(small)
         # an email keeps its text and small files; the big one is noted, not kept
@@ -253,21 +290,25 @@ class TestCrmTicketMail(CrmTicketCommonMixin, TransactionCase):
             "MIME-Version: 1.0\n"
             'Content-Type: multipart/mixed; boundary="XX"\n\n'
             "--XX\nContent-Type: text/plain\n\nSee the logs.\n"
-            "--XX\nContent-Type: text/plain; name=\"small.log\"\n"
-            "Content-Disposition: attachment; filename=\"small.log\"\n\nok\n"
-            "--XX\nContent-Type: application/octet-stream; name=\"big.log\"\n"
-            "Content-Disposition: attachment; filename=\"big.log\"\n"
+            '--XX\nContent-Type: text/plain; name="small.log"\n'
+            'Content-Disposition: attachment; filename="small.log"\n\nok\n'
+            '--XX\nContent-Type: application/octet-stream; name="big.log"\n'
+            'Content-Disposition: attachment; filename="big.log"\n'
             "Content-Transfer-Encoding: base64\n\n"
             + base64.b64encode(b"y" * 30000).decode()
             + "\n--XX--\n"
         )
         mailed = self.env["crm.ticket"].browse(self._process(raw))
-        names = self.env["ir.attachment"].search(
-            [("res_model", "=", "crm.ticket"), ("res_id", "=", mailed.id)]
-        ).mapped("name")
+        names = (
+            self.env["ir.attachment"]
+            .search([("res_model", "=", "crm.ticket"), ("res_id", "=", mailed.id)])
+            .mapped("name")
+        )
         self.assertIn("small.log", names)
         self.assertNotIn("big.log", names)
         self.assertTrue(
             mailed.message_ids.filtered(lambda m: "big.log" in (m.body or ""))
         )
-        self.assertTrue(mailed.message_ids.filtered(lambda m: "See the logs" in (m.body or "")))
+        self.assertTrue(
+            mailed.message_ids.filtered(lambda m: "See the logs" in (m.body or ""))
+        )

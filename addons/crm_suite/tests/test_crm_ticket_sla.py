@@ -58,11 +58,15 @@ class TestCrmTicketSla(CrmTicketCommonMixin, TransactionCase):
         with self._at(FRIDAY_15):
             ticket = self._ticket()
         # Monday off: Friday 2h, Tuesday 8-10
-        self.assertEqual(self._status(ticket, "response").deadline, datetime(2026, 1, 6, 10, 0))
+        self.assertEqual(
+            self._status(ticket, "response").deadline, datetime(2026, 1, 6, 10, 0)
+        )
         with self._at(datetime(2026, 1, 6, 11, 0)):
             late = self._ticket()
         # 11-12 (1h), lunch, 13-16 (3h)
-        self.assertEqual(self._status(late, "response").deadline, datetime(2026, 1, 6, 16, 0))
+        self.assertEqual(
+            self._status(late, "response").deadline, datetime(2026, 1, 6, 16, 0)
+        )
 
     def test_company_wide_holiday_counts_too(self):
         self.env["resource.calendar.leaves"].create(
@@ -76,7 +80,9 @@ class TestCrmTicketSla(CrmTicketCommonMixin, TransactionCase):
         )
         with self._at(FRIDAY_15):
             ticket = self._ticket()
-        self.assertEqual(self._status(ticket, "response").deadline, datetime(2026, 1, 6, 10, 0))
+        self.assertEqual(
+            self._status(ticket, "response").deadline, datetime(2026, 1, 6, 10, 0)
+        )
 
     def test_pause_stage_stops_the_clock(self):
         with self._at(FRIDAY_15):
@@ -90,7 +96,9 @@ class TestCrmTicketSla(CrmTicketCommonMixin, TransactionCase):
         self.assertFalse(ticket.sla_deadline)
         with self._at(datetime(2026, 1, 9, 12, 0)):  # a week later: not failed
             self.assertFalse(response.failed)
-            self.assertFalse(ticket.search([("id", "=", ticket.id), ("sla_failed", "=", True)]))
+            self.assertFalse(
+                ticket.search([("id", "=", ticket.id), ("sla_failed", "=", True)])
+            )
         with self._at(datetime(2026, 1, 13, 9, 0)):  # Tuesday 9:00, resume
             ticket.stage_id = self.stage_progress
         # 3 hours left: 9-12
@@ -106,27 +114,37 @@ class TestCrmTicketSla(CrmTicketCommonMixin, TransactionCase):
         self.assertEqual(self._status(ticket, "response").state, "paused")
         with self._at(datetime(2026, 1, 5, 8, 0)):
             ticket.stage_id = self.stage_progress
-        self.assertEqual(self._status(ticket, "response").deadline, datetime(2026, 1, 5, 12, 0))
+        self.assertEqual(
+            self._status(ticket, "response").deadline, datetime(2026, 1, 5, 12, 0)
+        )
 
     def test_first_response_reaches_target(self):
         with self._at(FRIDAY_15):
             ticket = self._ticket()
         with self._at(datetime(2026, 1, 5, 9, 0)):
             ticket.with_user(self.agent_a).message_post(
-                body="We are on it", message_type="comment", subtype_xmlid="mail.mt_comment"
+                body="We are on it",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
             )
         response = self._status(ticket, "response")
         self.assertEqual(ticket.first_response_date, datetime(2026, 1, 5, 9, 0))
         self.assertAlmostEqual(ticket.first_response_hours, 3.0)
         self.assertEqual(response.reached_date, datetime(2026, 1, 5, 9, 0))
         self.assertEqual(response.state, "reached")
-        self.assertEqual(ticket.sla_deadline, self._status(ticket, "resolution").deadline)
+        self.assertEqual(
+            ticket.sla_deadline, self._status(ticket, "resolution").deadline
+        )
         # an internal note is not a response; the customer's own message neither
         other = self._ticket()
-        other.with_user(self.agent_a).message_post(body="note", subtype_xmlid="mail.mt_note")
+        other.with_user(self.agent_a).message_post(
+            body="note", subtype_xmlid="mail.mt_note"
+        )
         other.message_post(
-            body="any news?", author_id=self.customer.id,
-            message_type="comment", subtype_xmlid="mail.mt_comment",
+            body="any news?",
+            author_id=self.customer.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
         )
         self.assertFalse(other.first_response_date)
         self.assertTrue(other.last_customer_message_date)
@@ -137,10 +155,17 @@ class TestCrmTicketSla(CrmTicketCommonMixin, TransactionCase):
         response = self._status(ticket, "response")
         Ticket = self.env["crm.ticket"]
         with self._at(datetime(2026, 1, 5, 9, 59)):
-            self.assertFalse(Ticket.search([("id", "=", ticket.id), ("sla_failed", "=", True)]))
+            self.assertFalse(
+                Ticket.search([("id", "=", ticket.id), ("sla_failed", "=", True)])
+            )
         with self._at(datetime(2026, 1, 5, 10, 1)):
-            self.assertEqual(Ticket.search([("id", "=", ticket.id), ("sla_failed", "=", True)]), ticket)
-            self.assertFalse(Ticket.search([("id", "=", ticket.id), ("sla_failed", "=", False)]))
+            self.assertEqual(
+                Ticket.search([("id", "=", ticket.id), ("sla_failed", "=", True)]),
+                ticket,
+            )
+            self.assertFalse(
+                Ticket.search([("id", "=", ticket.id), ("sla_failed", "=", False)])
+            )
             response.invalidate_recordset(["failed"])
             self.assertTrue(response.failed)
             self.assertEqual(self.team.failed_ticket_count, 1)
@@ -159,9 +184,13 @@ class TestCrmTicketSla(CrmTicketCommonMixin, TransactionCase):
         deadline = response.deadline
         with self._at(datetime(2026, 1, 6, 9, 0)):
             ticket.stage_id = self.stage_waiting
-            self.assertEqual(response.deadline, deadline, "a failed clock is not paused")
+            self.assertEqual(
+                response.deadline, deadline, "a failed clock is not paused"
+            )
             # the policy stops matching: failed statuses stay, the others go
-            self.sla.team_ids = self.env["crm.ticket.team"].create({"name": "Elsewhere"})
+            self.sla.team_ids = self.env["crm.ticket.team"].create(
+                {"name": "Elsewhere"}
+            )
             ticket.priority = "1"
             self.assertTrue(response.exists())
             self.assertEqual(ticket.sla_status_ids, response)
@@ -177,7 +206,11 @@ class TestCrmTicketSla(CrmTicketCommonMixin, TransactionCase):
         )
         tag = self.env["crm.ticket.tag"].create({"name": "Test outage"})
         tagged_sla = self.env["crm.ticket.sla"].create(
-            {"name": "Outages", "tag_ids": [Command.link(tag.id)], "response_hours": 0.5}
+            {
+                "name": "Outages",
+                "tag_ids": [Command.link(tag.id)],
+                "response_hours": 0.5,
+            }
         )
         gold = self.env["res.partner.category"].create({"name": "Test gold"})
         vip = self.env["crm.ticket.sla"].create(
@@ -194,7 +227,9 @@ class TestCrmTicketSla(CrmTicketCommonMixin, TransactionCase):
             self.assertEqual(ticket.sla_status_ids.sla_id, self.sla | urgent)
             ticket.type_id = bug
             ticket.tag_ids = tag
-            self.assertEqual(ticket.sla_status_ids.sla_id, self.sla | urgent | typed | tagged_sla)
+            self.assertEqual(
+                ticket.sla_status_ids.sla_id, self.sla | urgent | typed | tagged_sla
+            )
             self.assertEqual(ticket.sla_deadline, datetime(2026, 1, 2, 15, 30))
             ticket.write({"priority": "0", "tag_ids": [Command.clear()]})
             self.assertEqual(ticket.sla_status_ids.sla_id, self.sla | typed)
@@ -226,14 +261,20 @@ class TestCrmTicketSla(CrmTicketCommonMixin, TransactionCase):
         self.company.resource_calendar_id = False
         with self._at(FRIDAY_15):
             ticket = self._ticket()
-        self.assertEqual(self._status(ticket, "response").deadline, datetime(2026, 1, 2, 19, 0))
+        self.assertEqual(
+            self._status(ticket, "response").deadline, datetime(2026, 1, 2, 19, 0)
+        )
 
     def test_policy_validation(self):
         with self.assertRaisesRegex(ValidationError, "target"):
             self.env["crm.ticket.sla"].create({"name": "Empty"})
         with self.assertRaisesRegex(ValidationError, "not valid"):
             self.env["crm.ticket.sla"].create(
-                {"name": "Bad", "response_hours": 1, "partner_domain": "[('nope', '=', 1)]"}
+                {
+                    "name": "Bad",
+                    "response_hours": 1,
+                    "partner_domain": "[('nope', '=', 1)]",
+                }
             )
         with self.assertRaisesRegex(ValidationError, "not valid"):
             self.env["crm.ticket.sla"].create(
@@ -247,8 +288,11 @@ class TestCrmTicketSla(CrmTicketCommonMixin, TransactionCase):
         Status = self.env["crm.ticket.sla.status"]
         Activity = self.env["mail.activity"]
         warning_type = self.env.ref("crm_suite.mail_activity_type_sla_warning")
-        domain = [("res_model", "=", "crm.ticket"), ("res_id", "=", ticket.id),
-                  ("activity_type_id", "=", warning_type.id)]
+        domain = [
+            ("res_model", "=", "crm.ticket"),
+            ("res_id", "=", ticket.id),
+            ("activity_type_id", "=", warning_type.id),
+        ]
         with self._at(datetime(2026, 1, 5, 9, 30)):  # 30 min before the deadline
             Status._cron_sla_alerts()
             Status._cron_sla_alerts()
@@ -263,7 +307,9 @@ class TestCrmTicketSla(CrmTicketCommonMixin, TransactionCase):
         self.assertEqual(len(escalations), 1)
         self.assertIn(
             self.leader.partner_id,
-            ticket.message_ids.filtered(lambda m: "SLA deadline" in (m.body or "")).partner_ids,
+            ticket.message_ids.filtered(
+                lambda m: "SLA deadline" in (m.body or "")
+            ).partner_ids,
         )
 
     def test_batch_creation_reads_each_calendar_once(self):
@@ -278,7 +324,10 @@ class TestCrmTicketSla(CrmTicketCommonMixin, TransactionCase):
             calls.append(calendar.id)
             return original(calendar, *args, **kwargs)
 
-        with self._at(FRIDAY_15), patch.object(calendar_class, "_work_intervals_batch", counting):
+        with (
+            self._at(FRIDAY_15),
+            patch.object(calendar_class, "_work_intervals_batch", counting),
+        ):
             tickets = self.env["crm.ticket"].create(
                 [{"name": f"T{i}", "team_id": self.team.id} for i in range(50)]
             )
