@@ -35,11 +35,15 @@
         "views/crm_ticket_config_views.xml",
         "views/res_partner_views.xml",
         "views/res_users_views.xml",
+        "views/crm_ticket_portal_templates.xml",
+        "report/crm_ticket_report_views.xml",
+        "wizard/crm_ticket_merge_views.xml",
         "views/crm_suite_menus.xml",
     ],
     "demo": [
         "demo/crm_suite_demo.xml",
         "demo/crm_suite_scoring_demo.xml",
+        "demo/crm_ticket_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -378,15 +378,17 @@ class CrmTicket(models.Model):
     def _check_attachment_sizes(self, files):
         """Refuse any of ``files`` [(name, size in bytes)] over the limit."""
         limit = self._get_attachment_max_bytes()
+        limit_mb = "%g" % (limit / 1048576)
         for name, size in files:
             if size > limit:
+                size_mb = "%.1f" % (size / 1048576)
                 raise UserError(
                     self.env._(
                         "The file %(name)s is too large (%(size)s MB): a ticket's "
                         "attachments may be up to %(limit)s MB each.",
                         name=name,
-                        size=f"{size / 1048576:.1f}",
-                        limit=f"{limit / 1048576:g}",
+                        size=size_mb,
+                        limit=limit_mb,
                     )
                 )
 
@@ -406,11 +408,12 @@ class CrmTicket(models.Model):
 
     def _note_dropped_attachments(self, names):
         if names:
+            limit_mb = "%g" % (self._get_attachment_max_bytes() / 1048576)
             self.message_post(
                 body=self.env._(
                     "Files too large to keep (over %(limit)s MB): %(names)s. Ask the "
                     "customer for a smaller copy or a link.",
-                    limit=f"{self._get_attachment_max_bytes() / 1048576:g}",
+                    limit=limit_mb,
                     names=", ".join(names),
                 ),
                 subtype_xmlid="mail.mt_note",

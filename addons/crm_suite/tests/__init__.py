@@ -4,3 +4,8 @@ from . import test_crm_suite_i18n
 from . import test_crm_lead_scoring
 from . import test_crm_lead_scoring_flow
 from . import test_crm_lead_followup
+from . import test_crm_ticket_report_merge
+from . import test_crm_ticket
+from . import test_crm_ticket_sla
+from . import test_crm_ticket_mail
+from . import test_crm_ticket_portal
