@@ -16,7 +16,10 @@ ASSIGNMENT_METHODS = [
 class CrmTicketTeam(models.Model):
     _name = "crm.ticket.team"
     _description = "Ticket Team"
-    _inherit = ["mail.alias.mixin", "mail.thread"]
+    # optional: a team has a mail.alias record only once it is given an alias
+    # name (an alias without a name routes nothing and would only weigh on
+    # every alias-domain change)
+    _inherit = ["mail.alias.mixin.optional", "mail.thread"]
     _order = "sequence, name, id"
 
     # identity
@@ -90,6 +93,9 @@ class CrmTicketTeam(models.Model):
         string="Warn Before (Days)",
         default=2,
         help="Days before the automatic closing when the customer is warned.",
+    )
+    alias_contact = fields.Selection(
+        related="alias_id.alias_contact", readonly=False, string="Accept Emails From"
     )
     # dashboard
     ticket_ids = fields.One2many("crm.ticket", "team_id", string="Tickets")
@@ -176,7 +182,7 @@ class CrmTicketTeam(models.Model):
         values["alias_model_id"] = self.env["ir.model"]._get("crm.ticket").id
         if self.id:
             values["alias_defaults"] = defaults = literal_eval(
-                self.alias_defaults or "{}"
+                self.alias_id.alias_defaults or "{}"
             )
             defaults["team_id"] = self.id
         return values
