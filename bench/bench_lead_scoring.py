@@ -20,13 +20,10 @@ with crm_suite and no demo data once; ``--rebuild`` regenerates the data).
 """
 
 import argparse
-import os
-import subprocess
 import time
 from datetime import date, datetime, timedelta
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
+from benchlib import odoo_env, vacuum
 
 
 def parse_args():
@@ -212,23 +209,6 @@ def generate(env, args):
     return True
 
 
-def vacuum(db):
-    """Each arm starts from a vacuumed table, so none pays for the dead rows
-    the previous one left (VACUUM cannot run inside a transaction)."""
-    subprocess.run(
-        [
-            "psql",
-            "-X",
-            "-q",
-            "-d",
-            db,
-            "-c",
-            "VACUUM ANALYZE crm_lead, crm_lead_score_line, crm_score_event",
-        ],
-        check=True,
-    )
-
-
 def timed(label, func):
     start = time.perf_counter()
     result = func()
@@ -239,15 +219,8 @@ def timed(label, func):
 
 def main():
     args = parse_args()
-    import odoo
-    from odoo import SUPERUSER_ID, api
-
-    odoo.tools.config.parse_config(
-        ["-c", os.path.join(REPO, "odoo.conf"), "-d", args.db, "--log-level=warn"]
-    )
-    registry = odoo.modules.registry.Registry(args.db)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
+    with odoo_env(args.db) as env:
+        cr = env.cr
         generate(env, args)
         cr.commit()
         Lead = env["crm.lead"]
@@ -276,7 +249,7 @@ def main():
         )
 
         print("Timing (each arm commits its own work):", flush=True)
-        vacuum(args.db)
+        vacuum(args.db, ("crm_lead", "crm_lead_score_line", "crm_score_event"))
         ours, (ours_done, __) = timed(
             "ours, rebuild (every line created)",
             lambda: Lead._score_recompute_pending(
@@ -297,7 +270,7 @@ def main():
             ]
         )
         cr.commit()
-        vacuum(args.db)
+        vacuum(args.db, ("crm_lead", "crm_lead_score_line", "crm_score_event"))
         odoo_time, __ = timed(
             "Odoo, _update_automated_probabilities",
             lambda: Lead.with_context(
@@ -305,7 +278,7 @@ def main():
             )._update_automated_probabilities(),
         )
         cr.commit()
-        vacuum(args.db)
+        vacuum(args.db, ("crm_lead", "crm_lead_score_line", "crm_score_event"))
         start_daily = datetime.now()
         # The next day's job: lines are in place, engagement points fade.
         tomorrow = date.today() + timedelta(days=1)

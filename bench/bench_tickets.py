@@ -34,16 +34,13 @@ Run it with ``scripts/bench.sh tickets`` (database ``crm_suite_bench``).
 import argparse
 import cProfile
 import io
-import os
 import pstats
 import random
-import subprocess
 import time
 from datetime import datetime, timedelta
 from datetime import time as dtime
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
+from benchlib import odoo_env, vacuum
 
 TEAM_PREFIX = "Bench ticket team "
 CUSTOMER_PREFIX = "Bench customer "
@@ -243,12 +240,6 @@ def ticket_values(env, args):
 # ------------------------------------------------------------
 
 
-def vacuum(db):
-    """Every run starts from a vacuumed database, so none pays for the dead
-    rows the previous (rolled back) one left."""
-    subprocess.run(["psql", "-X", "-q", "-d", db, "-c", "VACUUM ANALYZE"], check=True)
-
-
 def set_policies(env, active):
     """Run A: the bench policies only; run B: no policy at all."""
     Sla = env["crm.ticket.sla"].with_context(active_test=False)
@@ -320,16 +311,9 @@ def print_profile(label, profiler):
 
 def main():
     args = parse_args()
-    import odoo
-    from odoo import SUPERUSER_ID, api
-
-    odoo.tools.config.parse_config(
-        ["-c", os.path.join(REPO, "odoo.conf"), "-d", args.db, "--log-level=warn"]
-    )
-    registry = odoo.modules.registry.Registry(args.db)
-    with registry.cursor() as cr:
-        context = {"crm_ticket_no_ack": True} if args.no_ack else {}
-        env = api.Environment(cr, SUPERUSER_ID, context)
+    context = {"crm_ticket_no_ack": True} if args.no_ack else {}
+    with odoo_env(args.db, context) as env:
+        cr = env.cr
         generate(env, args)
         vals_list = ticket_values(env, args)
         print(
