@@ -125,9 +125,17 @@ def free_port():
 
 
 @contextmanager
-def odoo_server(db, log_name, startup_timeout=180):
-    """Serve ``db`` on a free port; yield its base URL; stop it afterwards."""
+def odoo_server(db, log_name, startup_timeout=180, workers=0):
+    """Serve ``db`` on a free port; yield its base URL; stop it afterwards.
+
+    ``workers`` > 0 starts Odoo's multi-process server (that many HTTP worker
+    processes), as production runs it."""
     port = free_port()
+    extra = (
+        ["--workers", str(workers), "--gevent-port", str(free_port())]
+        if workers
+        else []
+    )
     LOGS.mkdir(parents=True, exist_ok=True)
     log = open(LOGS / log_name, "w")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(
@@ -142,6 +150,7 @@ def odoo_server(db, log_name, startup_timeout=180):
             "127.0.0.1",
             "--max-cron-threads",
             "0",
+            *extra,
         ),
         cwd=REPO,
         stdout=log,

@@ -6,10 +6,14 @@ customers, and the SLA job run by two workers at once."""
 
 import base64
 import os
+import re
+import time
 import xmlrpc.client
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 import pytest
+import requests
 from odoo_helpers import drop_db, odoo_server, odoo_shell, run_odoo
 
 DOMAIN = "e2e-tickets.test"
@@ -442,3 +446,47 @@ def test_sla_job_two_workers_and_a_crash(fresh_db, rpc):
     assert out["escalated"] == 30
     assert out["activities"] == 30, "one escalation activity per ticket, never two"
     assert out["raised"] == 30
+
+
+def test_web_form_rate_limit_holds_across_workers(fresh_db, rpc):
+    """Two Odoo worker processes, eight simultaneous posts from one address, a
+    limit of five an hour: exactly five tickets (the count is in the database,
+    not in a process)."""
+    rpc(
+        "admin",
+        "ir.config_parameter",
+        "set_param",
+        "crm_suite.web_form_rate_limit",
+        "5",
+    )
+    # the limit counts per clock hour: keep the burst inside one
+    left = 3600 - time.time() % 3600
+    if left < 20:
+        time.sleep(left + 1)
+    with odoo_server(fresh_db, "pytest_tickets_workers.log", workers=2) as base:
+
+        def submit(index):
+            session = requests.Session()
+            page = session.get(f"{base}/support/ticket", timeout=60)
+            token = re.search(r'name="csrf_token"\s+value="([^"]+)"', page.text)
+            assert token, "the form carries a CSRF token"
+            response = session.post(
+                f"{base}/support/ticket",
+                data={
+                    "csrf_token": token.group(1),
+                    "name": f"Burst {index}",
+                    "email": f"burst{index}@example.test",
+                    "subject": f"Burst ticket {index}",
+                    "description": "Sent at the same time as seven others.",
+                },
+                timeout=120,
+            )
+            return response.status_code
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            statuses = list(pool.map(submit, range(8)))
+    created = rpc(
+        "admin", "crm.ticket", "search_count", [("name", "like", "Burst ticket")]
+    )
+    assert created == 5, (created, statuses)
+    assert sorted(statuses) == [200] * 5 + [429] * 3
