@@ -56,3 +56,23 @@ class TestCrmSuiteUi(CrmSuiteUsersMixin, HttpCase):
         self.assertEqual(ticket.channel, "phone")
         self.assertEqual(ticket.partner_id.name, "Tour Customer")
         self.assertTrue(ticket.sla_deadline)
+
+    def test_tour_ticket_portal(self):
+        """A customer opens a ticket on the portal, finds their tickets and
+        closes one, in Chromium."""
+        waiting = self.env["crm.ticket"].create(
+            {
+                "name": "Tour: the invoice PDF is empty",
+                "partner_id": self.user_portal.partner_id.id,
+                "stage_id": self.env.ref("crm_suite.stage_waiting").id,
+            }
+        )
+        self.start_tour(
+            "/my/tickets", "crm_suite_ticket_portal", login="crm_suite_portal"
+        )
+        self.assertTrue(waiting.is_closed)
+        new = self.env["crm.ticket"].search(
+            [("name", "=", "Tour: the delivery note is missing")]
+        )
+        self.assertEqual(new.partner_id, self.user_portal.partner_id)
+        self.assertEqual(new.channel, "portal")
