@@ -247,6 +247,28 @@ class TestCrmTicketPortal(HttpCase):
             self.assertNotEqual(res.status_code, 200, url)
             self.assertNotIn(b"BOREAL-CONFIDENTIAL", res.content, url)
 
+    def test_internal_note_attachment_stays_internal(self):
+        """A file attached to an agent's internal note on the customer's own
+        ticket is not theirs to download, by id or through the ticket page."""
+        note = self.ticket_a.message_post(
+            body="Internal analysis",
+            subtype_xmlid="mail.mt_note",
+            attachments=[("analysis.txt", b"AURORA-INTERNAL-NOTE")],
+        )
+        attachment = note.attachment_ids
+        self.authenticate(self.portal_a.login, self.portal_a.login)
+        for url in (
+            f"/web/content/{attachment.id}",
+            f"/web/content/{attachment.id}?download=true",
+            f"/my/tickets/{self.ticket_a.id}/attachments/{attachment.id}",
+        ):
+            res = self.url_open(url)
+            self.assertNotEqual(res.status_code, 200, url)
+            self.assertNotIn(b"AURORA-INTERNAL-NOTE", res.content, url)
+        page = self.url_open(f"/my/tickets/{self.ticket_a.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn(b"analysis.txt", page.content)
+
     # ------------------------------------------------------------
     # Closing
     # ------------------------------------------------------------
