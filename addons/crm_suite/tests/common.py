@@ -142,6 +142,12 @@ class CrmTicketCommonMixin(CrmSuiteUsersMixin):
         with freeze_time(moment), patch.object(self.env.cr, "now", lambda: moment):
             yield
 
+    def _agent_answers(self, ticket, body="We are on it.", agent=None):
+        """A public answer of an agent (``agent_a`` by default) on ``ticket``."""
+        return ticket.with_user(agent or self.agent_a).message_post(
+            body=body, message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+
     def _ticket(self, **values):
         values.setdefault("name", "Printer out of toner")
         values.setdefault("team_id", self.team.id)

@@ -196,11 +196,7 @@ class TestCrmTicketMail(CrmTicketCommonMixin, TransactionCase):
         start = datetime(2026, 1, 5, 9, 0)
         with self._at(start):
             ticket = self._ticket()
-            ticket.with_user(self.agent_a).message_post(
-                body="Could you send a screenshot?",
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-            )
+            self._agent_answers(ticket, "Could you send a screenshot?")
         Ticket = self.env["crm.ticket"]
         with self._at(start + timedelta(days=2)):
             Ticket._cron_auto_close()
@@ -223,11 +219,7 @@ class TestCrmTicketMail(CrmTicketCommonMixin, TransactionCase):
         start = datetime(2026, 1, 5, 9, 0)
         with self._at(start):
             ticket = self._ticket()
-            ticket.with_user(self.agent_a).message_post(
-                body="Could you send a screenshot?",
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-            )
+            self._agent_answers(ticket, "Could you send a screenshot?")
         with self._at(start + timedelta(days=4)):
             self.env["crm.ticket"]._cron_auto_close()
             self.assertTrue(ticket.auto_close_warning_date)

@@ -122,11 +122,7 @@ class TestCrmTicketSla(CrmTicketCommonMixin, TransactionCase):
         with self._at(FRIDAY_15):
             ticket = self._ticket()
         with self._at(datetime(2026, 1, 5, 9, 0)):
-            ticket.with_user(self.agent_a).message_post(
-                body="We are on it",
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-            )
+            self._agent_answers(ticket, "We are on it")
         response = self._status(ticket, "response")
         self.assertEqual(ticket.first_response_date, datetime(2026, 1, 5, 9, 0))
         self.assertAlmostEqual(ticket.first_response_hours, 3.0)
@@ -170,9 +166,7 @@ class TestCrmTicketSla(CrmTicketCommonMixin, TransactionCase):
             self.assertTrue(response.failed)
             self.assertEqual(self.team.failed_ticket_count, 1)
             # answering late: still failed, reached late
-            ticket.with_user(self.agent_a).message_post(
-                body="Sorry", message_type="comment", subtype_xmlid="mail.mt_comment"
-            )
+            self._agent_answers(ticket, "Sorry")
         self.assertTrue(response.reached_late)
         self.assertTrue(response.failed)
         self.assertEqual(response.state, "failed")
