@@ -279,6 +279,34 @@ def test_sla_deadline_inside_working_hours(rpc, setup):
         )
         == 0
     )
+    # an administrator moves a deadline into the past: the ticket is failed at
+    # once, nothing else has to run
+    response = next(s["id"] for s in statuses if s["target"] == "response")
+    rpc(
+        "admin",
+        "crm.ticket.sla.status",
+        "write",
+        [response],
+        {"deadline": "2020-01-01 09:00:00"},
+    )
+    failed = rpc(
+        "admin",
+        "crm.ticket",
+        "search",
+        [("sla_failed", "=", True), ("id", "=", ticket)],
+    )
+    assert failed == [ticket]
+    assert rpc("admin", "crm.ticket.sla.status", "read", [response], ["failed"])[0][
+        "failed"
+    ]
+    with pytest.raises(xmlrpc.client.Fault):
+        rpc(
+            "e2e_agent_a",
+            "crm.ticket.sla.status",
+            "write",
+            [response],
+            {"deadline": False},
+        )
 
 
 def test_portal_users_cannot_reach_each_others_tickets(rpc, setup):
@@ -377,8 +405,14 @@ tickets = env["crm.ticket"].create(
 )
 # every deadline has passed
 tickets.sla_status_ids.write({"deadline": fields.Datetime.now() - timedelta(hours=1)})
-env.cr.commit()
 ids = tickets.ids
+# the other tests' statuses are not this test's business
+env.cr.execute(
+    "UPDATE crm_ticket_sla_status SET warned = TRUE, escalated = TRUE"
+    " WHERE ticket_id != ALL(%s)",
+    [ids],
+)
+env.cr.commit()
 
 def count_escalations(cr):
     cr.execute(
