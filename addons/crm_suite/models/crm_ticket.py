@@ -651,6 +651,8 @@ class CrmTicket(models.Model):
     def _notify_get_reply_to(self, default=None):
         """Replies go to the team's alias, so they thread into the ticket."""
         res = super()._notify_get_reply_to(default=default)
+        # sudo: whoever posts (a portal customer too) replies through the
+        # team's alias, which only administrators may read
         for ticket in self.sudo():
             alias = ticket.team_id.alias_id
             if alias.alias_name and alias.alias_domain_id:
@@ -694,6 +696,7 @@ class CrmTicket(models.Model):
             ticket.partner_email = ticket.partner_id.email_normalized
         ticket._note_dropped_attachments(dropped)
         ticket._subscribe_cc(msg_dict)
+        # sudo: conversation bookkeeping, whatever the gateway user may write
         ticket.sudo().last_customer_message_date = fields.Datetime.now()
         return ticket
 
@@ -705,37 +708,32 @@ class CrmTicket(models.Model):
         return res
 
     def _subscribe_cc(self, msg_dict):
-        """Contacts in CC (not our own aliases) follow the ticket."""
+        """Contacts in To and CC follow the ticket; our own aliases (Odoo's
+        partner lookup skips them) and catchall or bounce addresses never do."""
         emails = tools.mail.email_split_and_format(
             ",".join(filter(None, [msg_dict.get("cc"), msg_dict.get("to")]))
         )
-        if not emails:
-            return
-        alias_emails = set(
-            self.env["mail.alias"]
-            .sudo()
-            .search([("alias_name", "!=", False)])
-            .mapped("alias_full_name")
+        # sudo: alias domains are configuration the gateway's user may not read
+        domains = self.env["mail.alias.domain"].sudo().search([])
+        technical = set(domains.mapped("catchall_email")) | set(
+            domains.mapped("bounce_email")
         )
-        catchall = {
-            c.catchall_email
-            for c in self.env["res.company"].sudo().search([])
-            if c.catchall_email
-        }
+        customer = tools.email_normalize(self.partner_email or "")
         wanted = [
             email
             for email in emails
-            if tools.email_normalize(email)
-            and tools.email_normalize(email) not in alias_emails | catchall
-            and tools.email_normalize(email)
-            != tools.email_normalize(self.partner_email or "")
+            if (normalized := tools.email_normalize(email))
+            and normalized not in technical
+            and normalized != customer
         ]
         if not wanted:
             return
         # sudo: the mail gateway runs as the alias owner; CC'd people become
         # contacts so that they get the replies, as they expect
-        partners = self.env["res.partner"].sudo()._find_or_create_from_emails(wanted)
-        partner_ids = [p.id for p in partners if p]
+        partners = self.sudo()._mail_find_partner_from_emails(
+            wanted, records=self, force_create=True
+        )
+        partner_ids = [partner.id for partner in partners if partner]
         if partner_ids:
             self.message_subscribe(partner_ids=partner_ids)
 
@@ -768,6 +766,7 @@ class CrmTicket(models.Model):
                     ticket_su._compute_work_hours(
                         "first_response_date", "first_response_hours"
                     )
+                    # sudo: see _sla_mark_reached
                     self.env["crm.ticket.sla.status"].sudo()._sla_mark_reached(
                         ticket_su, "response", now
                     )
@@ -795,19 +794,21 @@ class CrmTicket(models.Model):
         self.write({"user_id": self.env.user.id})
 
     def action_close(self):
-        """Move to the team's first closing stage."""
+        """Move to the team's first closing stage (one lookup per team)."""
         self.check_access("write")
-        for ticket in self.filtered(lambda t: not t.is_closed):
-            stage = ticket._get_applicable_stages().filtered("is_closed")[:1]
+        for __, tickets in (
+            self.filtered(lambda t: not t.is_closed).grouped("team_id").items()
+        ):
+            stage = tickets[0]._get_applicable_stages().filtered("is_closed")[:1]
             if not stage:
                 raise UserError(
                     self.env._(
                         "The team %(team)s has no closing stage: add one in the "
                         "configuration.",
-                        team=ticket.team_id.name or "-",
+                        team=tickets[0].team_id.name or "-",
                     )
                 )
-            ticket.stage_id = stage
+            tickets.stage_id = stage
 
     def action_view_customer_tickets(self):
         self.ensure_one()

@@ -317,6 +317,8 @@ class CrmTicketSlaStatus(models.Model):
     def _sla_stage_changed(self, tickets, old_stages, closing, reopening, now):
         """Pause, resume, reach or reopen the statuses of tickets whose stage
         changed."""
+        # sudo: SLA statuses follow the ticket's stage, whoever moves it (an
+        # agent, or a customer closing from the portal); users only read them
         self = self.sudo()
         statuses = tickets.sudo().sla_status_ids
         if not statuses:
@@ -389,6 +391,8 @@ class CrmTicketSlaStatus(models.Model):
     def _sla_mark_reached(self, tickets, target, when):
         """Targets of ``tickets`` reached at ``when``: ``target`` only, or both
         when None (closing a ticket answers it too)."""
+        # sudo: reaching a target is the system's bookkeeping of an answer or
+        # a closing, whoever made it
         statuses = tickets.sudo().sla_status_ids.filtered(
             lambda s: not s.reached_date and (target is None or s.target == target)
         )
