@@ -1,5 +1,6 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import io
 from urllib.parse import urlencode
 
 from werkzeug.exceptions import Forbidden, NotFound
@@ -12,9 +13,6 @@ from odoo.tools import plaintext2html
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
-
-ATTACHMENT_MAX_MB_PARAM = "crm_suite.ticket_attachment_max_mb"
-ATTACHMENT_MAX_MB_DEFAULT = 10.0
 
 
 def get_number_param(key, default):
@@ -29,30 +27,36 @@ def get_number_param(key, default):
 
 
 def get_attachment_max_mb():
-    return get_number_param(ATTACHMENT_MAX_MB_PARAM, ATTACHMENT_MAX_MB_DEFAULT)
+    """The per-file limit of ticket attachments, as the model enforces it."""
+    return request.env["crm.ticket"]._get_attachment_max_bytes() / 1048576
+
+
+def _upload_size(upload, content):
+    """The whole size of an uploaded file, without reading it (its spooled
+    stream is seekable); what was read when it is not."""
+    try:
+        position = upload.stream.tell()
+        size = upload.stream.seek(0, io.SEEK_END)
+        upload.stream.seek(position)
+    except (AttributeError, OSError, ValueError):
+        return len(content)
+    return max(size, len(content))
 
 
 def read_uploaded_files(files):
     """``[(file name, content)]`` of the uploaded ``files`` (empty file inputs
-    skipped); a ``UserError`` when one is larger than the configured limit."""
-    max_mb = get_attachment_max_mb()
-    max_mb_text = f"{max_mb:g}"
-    max_bytes = int(max_mb * 1024 * 1024)
+    skipped); a ``UserError`` when one is larger than the ticket's limit."""
+    Ticket = request.env["crm.ticket"]
+    max_bytes = Ticket._get_attachment_max_bytes()
     uploads = []
     for upload in files:
         if not upload or not upload.filename:
             continue
         # one byte past the limit is enough to know: a huge file is not read
         content = upload.read(max_bytes + 1)
-        if len(content) > max_bytes:
-            raise UserError(
-                request.env._(
-                    "The file %(name)s is too large: each attachment may be up to "
-                    "%(size)s MB.",
-                    name=upload.filename,
-                    size=max_mb_text,
-                )
-            )
+        Ticket._check_attachment_sizes(
+            [(upload.filename, _upload_size(upload, content))]
+        )
         if content:
             uploads.append((upload.filename, content))
     return uploads
