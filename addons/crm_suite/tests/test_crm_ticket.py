@@ -378,3 +378,31 @@ class TestCrmTicket(CrmTicketCommonMixin, TransactionCase):
         new.invalidate_recordset(["similar_ticket_ids"])
         with patch.object(Ticket, "_has_trigram", return_value=False):
             self.assertEqual(new.similar_ticket_ids, old)
+
+    def test_new_opportunity_shares_with_sales(self):
+        ticket = self._ticket(description="<p>They want 40 more seats</p>")
+        action = ticket.with_user(self.agent_a).action_create_lead()
+        lead = self.env["crm.lead"].browse(action["res_id"])
+        self.assertEqual(ticket.lead_id, lead)
+        self.assertEqual(lead.partner_id, self.customer)
+        self.assertEqual(lead.type, "opportunity")
+        self.assertIn("40 more seats", lead.description)
+        with self.assertRaises(AccessError):
+            self._ticket().with_user(self.user_portal).action_create_lead()
+
+    def test_team_dashboard_actions(self):
+        mine = self._ticket(priority="3")
+        self._ticket(user_id=self.agent_a.id)
+        self._ticket().action_close()
+        Ticket = self.env["crm.ticket"]
+        for method, expected in (
+            ("action_open_tickets", 2),
+            ("action_unassigned_tickets", 1),
+            ("action_urgent_tickets", 1),
+            ("action_failed_tickets", 0),
+        ):
+            action = getattr(self.team, method)()
+            self.assertEqual(Ticket.search_count(action["domain"]), expected, method)
+            self.assertEqual(action["context"]["default_team_id"], self.team.id)
+        customer_action = mine.action_view_customer_tickets()
+        self.assertEqual(Ticket.search_count(customer_action["domain"]), 3)
