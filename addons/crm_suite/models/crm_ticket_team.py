@@ -231,6 +231,8 @@ class CrmTicketTeam(models.Model):
             self.sudo().last_assigned_user_id = last
         else:
             open_counts = dict.fromkeys(members, 0)
+            # sudo: the balance counts every open ticket of the team, also
+            # those the ticket's author (a portal customer) cannot read
             groups = (
                 self.env["crm.ticket"]
                 .sudo()

@@ -407,6 +407,32 @@ class TestCrmTicketPortal(HttpCase):
         data.update(values)
         return data
 
+    def test_web_form_html_and_svg_never_render_inline(self):
+        """A visitor's HTML or SVG file is stored as plain text, so nobody who
+        downloads it later runs its script in our domain."""
+        self.authenticate(None, None)
+        payload = (
+            b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"
+        )
+        res = self._post(
+            "/support/ticket",
+            self._web_form_data(subject="Web form SVG QZX7"),
+            files=[
+                ("attachments", ("logo.svg", payload, "image/svg+xml")),
+                (
+                    "attachments",
+                    ("page.html", b"<script>alert(2)</script>", "text/html"),
+                ),
+            ],
+        )
+        self.assertEqual(res.status_code, 200)
+        ticket = self._tickets_named("Web form SVG QZX7")
+        attachments = self.env["ir.attachment"].search(
+            [("res_model", "=", "crm.ticket"), ("res_id", "=", ticket.id)]
+        )
+        self.assertEqual(len(attachments), 2)
+        self.assertEqual(set(attachments.mapped("mimetype")), {"text/plain"})
+
     def test_web_form_creates_ticket(self):
         self.authenticate(None, None)
         res = self.url_open("/support/ticket")
