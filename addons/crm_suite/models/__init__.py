@@ -18,3 +18,12 @@ from . import crm_ticket_sla
 from . import crm_ticket_sla_status
 from . import crm_ticket_routing_rule
 from . import ir_attachment
+from . import res_company
+from . import res_config_settings
+from . import crm_drip_campaign
+from . import crm_drip_step
+from . import crm_drip_participant
+from . import crm_drip_trace
+from . import mailing_mailing
+from . import mailing_trace_report
+from . import mail_blacklist

@@ -1,6 +1,6 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, models
+from odoo import api, fields, models
 
 # trace field -> engagement event it records
 TRACE_EVENTS = {
@@ -17,6 +17,14 @@ class MailingTrace(models.Model):
 
     _inherit = "mailing.trace"
 
+    crm_drip_trace_id = fields.Many2one(
+        "crm.drip.trace",
+        string="Drip Campaign Step",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         traces = super().create(vals_list)
@@ -28,7 +36,31 @@ class MailingTrace(models.Model):
         changed = set(TRACE_EVENTS) & set(vals)
         if changed:
             self._crm_score_record_events(changed)
+        self._crm_drip_react(vals)
         return res
+
+    def _crm_drip_react(self, vals):
+        """Tell drip campaigns what happened to their emails: one statement
+        per event, and none for emails that are not a campaign's."""
+        drip_ids = [trace.crm_drip_trace_id.id for trace in self if trace.crm_drip_trace_id]
+        if not drip_ids:
+            return
+        events = []
+        if vals.get("trace_status") == "bounce":
+            events.append("bounce")
+        else:
+            if vals.get("open_datetime") or vals.get("trace_status") == "open":
+                events.append("open")
+            if vals.get("links_click_datetime"):
+                events.append("click")
+            if vals.get("reply_datetime") or vals.get("trace_status") == "reply":
+                events.append("reply")
+        # a click or a reply already counts as an open
+        if "open" in events and len(events) > 1:
+            events.remove("open")
+        Trace = self.env["crm.drip.trace"].sudo()  # sudo: public tracking routes
+        for event in events:
+            Trace._on_mailing_event(event, drip_ids)
 
     def _crm_score_record_events(self, trace_fields):
         events = []

@@ -1,1 +1,3 @@
 from . import crm_ticket_merge
+from . import crm_drip_test
+from . import mail_compose_message

@@ -1,0 +1,164 @@
+# Copyright 2026 CRM Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+from odoo.tools import SQL
+
+EXIT_REASONS = [
+    ("goal", "Reached the goal"),
+    ("last_step", "Ran its last step"),
+    ("left_domain", "Left the filter"),
+    ("unsubscribed", "Unsubscribed"),
+    ("blocklisted", "Blocklisted"),
+    ("bounced", "Bounced"),
+    ("manual", "Removed by hand"),
+]
+
+
+class CrmDripParticipant(models.Model):
+    """One record's walk through a campaign."""
+
+    _name = "crm.drip.participant"
+    _description = "Drip Campaign Participant"
+    _order = "id desc"
+    _rec_name = "record_name"
+
+    campaign_id = fields.Many2one(
+        "crm.drip.campaign", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one("res.company", index=True, readonly=True)
+    model_name = fields.Char(required=True, readonly=True)
+    res_id = fields.Many2oneReference(
+        string="Record ID", model_field="model_name", required=True, index=True
+    )
+    record_name = fields.Char(string="Record", compute="_compute_record_name")
+    email_normalized = fields.Char(string="Email", index=True, readonly=True)
+    state = fields.Selection(
+        [("running", "Running"), ("completed", "Completed"), ("stopped", "Stopped")],
+        default="running",
+        required=True,
+        index=True,
+    )
+    exit_reason = fields.Selection(EXIT_REASONS, readonly=True)
+    exit_date = fields.Datetime(readonly=True)
+    enrol_date = fields.Datetime(
+        string="Enrolled On", default=fields.Datetime.now, readonly=True
+    )
+    is_holdout = fields.Boolean(
+        string="Holdout",
+        readonly=True,
+        help="Kept apart to measure the campaign's lift: receives nothing.",
+    )
+    is_test = fields.Boolean(string="Test", readonly=True)
+    reached_goal = fields.Boolean(readonly=True)
+    can_reenroll = fields.Boolean(
+        readonly=True,
+        help="The record left the filter after this participation ended: it "
+        "enters again when it matches anew (campaigns with re-enrolment).",
+    )
+    trace_ids = fields.One2many("crm.drip.trace", "participant_id", string="Steps")
+
+    def init(self):
+        # one running participation per record and per address and campaign
+        # (test participants aside); enrolment relies on these to be
+        # idempotent under two workers
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS crm_drip_participant_running_uniq
+                ON crm_drip_participant (campaign_id, res_id)
+             WHERE state = 'running' AND NOT is_test;
+            CREATE UNIQUE INDEX IF NOT EXISTS crm_drip_participant_email_uniq
+                ON crm_drip_participant (campaign_id, email_normalized)
+             WHERE state = 'running' AND NOT is_test
+               AND email_normalized IS NOT NULL;
+            """
+        )
+
+    @api.depends("model_name", "res_id")
+    def _compute_record_name(self):
+        ids_by_model = defaultdict(set)
+        for participant in self:
+            if participant.model_name in self.env and participant.res_id:
+                ids_by_model[participant.model_name].add(participant.res_id)
+        names = {}
+        for model, ids in ids_by_model.items():
+            # sudo: only the display name of the enrolled record is shown
+            for record in self.env[model].sudo().browse(ids).exists():
+                names[(model, record.id)] = record.display_name
+        for participant in self:
+            participant.record_name = names.get(
+                (participant.model_name, participant.res_id)
+            ) or _("Deleted record #%(id)s", id=participant.res_id)
+
+    def _records(self):
+        """The enrolled records of one model (missing ones left out)."""
+        models_ = set(self.mapped("model_name"))
+        if len(models_) > 1:
+            raise ValueError("participants of several models")
+        if not models_:
+            return self.env["res.partner"]
+        return self.env[models_.pop()].browse(self.mapped("res_id")).exists()
+
+    def action_open_record(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.model_name,
+            "res_id": self.res_id,
+            "view_mode": "form",
+        }
+
+    def action_stop(self):
+        self._finish("stopped", "manual")
+        return True
+
+    def _finish(self, state, reason, now=None):
+        """End participations and cancel what they still had scheduled."""
+        running = self.filtered(lambda p: p.state == "running")
+        if not running:
+            return
+        now = now or fields.Datetime.now()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE crm_drip_participant
+                   SET state = %(state)s, exit_reason = %(reason)s,
+                       exit_date = %(now)s, write_date = %(now)s,
+                       reached_goal = reached_goal OR %(goal)s
+                 WHERE id = ANY(%(ids)s) AND state = 'running'
+                """,
+                state=state,
+                reason=reason,
+                now=now,
+                goal=reason == "goal",
+                ids=running.ids,
+            )
+        )
+        self.invalidate_recordset(
+            ["state", "exit_reason", "exit_date", "reached_goal"]
+        )
+        self.env["crm.drip.trace"]._cancel_pending_of_finished(
+            running.campaign_id.ids, now, participant_ids=running.ids
+        )
+
+    @api.model
+    def _stop_emails(self, emails, reason):
+        """Stop every running participation of these addresses (blocklist,
+        unsubscribe): one statement, whatever the number of campaigns."""
+        emails = [email for email in emails if email]
+        if not emails:
+            return
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id FROM crm_drip_participant
+                 WHERE email_normalized = ANY(%s) AND state = 'running'
+                """,
+                emails,
+            )
+        )
+        participants = self.browse([row[0] for row in self.env.cr.fetchall()])
+        participants._finish("stopped", reason)
