@@ -27,3 +27,4 @@ from . import crm_drip_trace
 from . import mailing_mailing
 from . import mailing_trace_report
 from . import mail_blacklist
+from . import mail_template

@@ -16,3 +16,35 @@ class MailComposeMessage(models.TransientModel):
                 if trace_vals and by_res.get(res_id):
                     trace_vals["crm_drip_trace_id"] = by_res[res_id]
         return trace_values_all
+
+    def _prepare_mail_values_dynamic(self, res_ids):
+        """A drip email always goes to its record: when the step's template
+        names no recipient (and does not use the default ones), the record's
+        default recipients receive it, as with Odoo's own mailings."""
+        values = super()._prepare_mail_values_dynamic(res_ids)
+        if (
+            self.env.context.get("crm_drip_trace_by_res")
+            and self.template_id
+            and not self.template_id.use_default_to
+        ):
+            missing = [
+                res_id
+                for res_id, mail_values in values.items()
+                if not mail_values.get("email_to")
+                and not mail_values.get("partner_ids")
+                and not mail_values.get("recipient_ids")
+            ]
+            if missing:
+                defaults = (
+                    self.env[self.model].browse(missing)._message_get_default_recipients()
+                )
+                for res_id in missing:
+                    default = defaults.get(res_id) or {}
+                    if default.get("partner_ids"):
+                        values[res_id]["recipient_ids"] = [
+                            (4, partner_id) for partner_id in default["partner_ids"]
+                        ]
+                    for field in ("email_to", "email_cc"):
+                        if default.get(field):
+                            values[res_id][field] = default[field]
+        return values
