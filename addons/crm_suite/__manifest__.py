@@ -40,12 +40,18 @@
         "views/crm_ticket_portal_templates.xml",
         "report/crm_ticket_report_views.xml",
         "wizard/crm_ticket_merge_views.xml",
+        "views/crm_drip_campaign_views.xml",
+        "views/crm_drip_participant_views.xml",
+        "views/res_company_views.xml",
+        "views/mailing_mailing_views.xml",
+        "wizard/crm_drip_test_views.xml",
         "views/crm_suite_menus.xml",
     ],
     "demo": [
         "demo/crm_suite_demo.xml",
         "demo/crm_suite_scoring_demo.xml",
         "demo/crm_ticket_demo.xml",
+        "demo/crm_drip_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -8,3 +8,12 @@ def uninstall_hook(env):
     env["ir.config_parameter"].sudo().search(
         [("key", "in", ["crm_suite.score_progress", "crm_suite.score_full_since"])]
     ).unlink()
+    # Email Marketing's actions get their own domain back (ours names a field
+    # that leaves with the addon)
+    for xmlid in (
+        "mass_mailing.mailing_mailing_action_mail",
+        "mass_mailing.action_view_mass_mailings_from_campaign",
+    ):
+        action = env.ref(xmlid, raise_if_not_found=False)
+        if action:
+            action.domain = "[('mailing_type', '=', 'mail')]"

@@ -34,7 +34,9 @@ class CrmDripTest(models.TransientModel):
         res = super().default_get(fields_list)
         campaign = self.env["crm.drip.campaign"].browse(res.get("campaign_id"))
         if campaign and "record_ref" in fields_list and not res.get("record_ref"):
-            record = self.env[campaign.model_name].search([], limit=1)
+            record = self.env[campaign.model_name].search(
+                campaign._parse_domain(campaign.domain), limit=1
+            )
             if record:
                 res["record_ref"] = f"{record._name},{record.id}"
         return res
