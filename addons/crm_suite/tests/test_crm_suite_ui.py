@@ -76,3 +76,40 @@ class TestCrmSuiteUi(CrmSuiteUsersMixin, HttpCase):
         )
         self.assertEqual(new.partner_id, self.user_portal.partner_id)
         self.assertEqual(new.channel, "portal")
+
+    def test_tour_drip(self):
+        """A CRM Suite administrator starts a drip campaign in the browser; the
+        matching lead is enrolled and its first email is due."""
+        self.env["crm.lead"].create(
+            {"name": "Tour drip lead", "email_from": "tour.drip@example.com"}
+        )
+        template = self.env["mail.template"].create(
+            {
+                "name": "Tour welcome",
+                "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "subject": "Welcome",
+                "body_html": "<p>Welcome</p>",
+            }
+        )
+        campaign = self.env["crm.drip.campaign"].create(
+            {
+                "name": "Tour campaign",
+                "domain": "[('email_from', '=', 'tour.drip@example.com')]",
+            }
+        )
+        self.env["crm.drip.step"].create(
+            {
+                "name": "Tour welcome",
+                "campaign_id": campaign.id,
+                "mail_template_id": template.id,
+            }
+        )
+        self.start_tour(
+            "/odoo/action-crm_suite.crm_drip_campaign_action",
+            "crm_suite_drip",
+            login=self.user_manager.login,
+        )
+        self.assertEqual(campaign.state, "running")
+        self.assertEqual(campaign.participant_ids.record_name, "Tour drip lead")
+        self.assertEqual(campaign.participant_ids.trace_ids.state, "scheduled")
+
