@@ -419,6 +419,18 @@ class CrmDripCampaign(models.Model):
             "crm.drip.trace", _("Traces"), [("campaign_id", "=", self.id)]
         )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            # A form that does not show the company (single-company users)
+            # computes the company's frequency cap on a record without a
+            # company: 0 and 0. Those are not the company's settings; written
+            # through, they would break its cap (a 0-day period is invalid).
+            if "frequency_cap_days" in vals and not vals["frequency_cap_days"]:
+                vals.pop("frequency_cap_days")
+                vals.pop("frequency_cap_count", None)
+        return super().create(vals_list)
+
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)
         for campaign, vals in zip(self, vals_list, strict=True):

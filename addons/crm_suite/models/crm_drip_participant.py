@@ -47,12 +47,15 @@ class CrmDripParticipant(models.Model):
     )
     is_holdout = fields.Boolean(
         string="Holdout",
+        default=False,
         readonly=True,
         help="Kept apart to measure the campaign's lift: receives nothing.",
     )
-    is_test = fields.Boolean(string="Test", readonly=True)
-    reached_goal = fields.Boolean(readonly=True)
+    # explicit defaults: the job's SQL tests these with NOT, which a NULL fails
+    is_test = fields.Boolean(string="Test", default=False, readonly=True)
+    reached_goal = fields.Boolean(default=False, readonly=True)
     can_reenroll = fields.Boolean(
+        default=False,
         readonly=True,
         help="The record left the filter after this participation ended: it "
         "enters again when it matches anew (campaigns with re-enrolment).",

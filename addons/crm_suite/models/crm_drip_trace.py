@@ -215,10 +215,17 @@ class CrmDripTrace(models.Model):
                          FROM crm_drip_participant p2
                         WHERE p2.id = ANY(%(ids)s)
                        ) b
-                 WHERE p.id = b.id AND p.state = 'running' AND NOT p.is_holdout
-                   AND NOT EXISTS (
-                       SELECT 1 FROM crm_drip_trace t
-                        WHERE t.participant_id = p.id AND t.state = 'scheduled')
+                 WHERE p.id = b.id AND p.id = ANY(%(ids)s)
+                   AND p.state = 'running' AND NOT p.is_holdout
+                   -- NOT IN over these participants' scheduled steps (one
+                   -- hashed lookup), not NOT EXISTS: with the statistics of
+                   -- before a large enrolment, PostgreSQL turns NOT EXISTS
+                   -- into an anti join scanning every scheduled step for
+                   -- every participant (seconds per batch of 500)
+                   AND p.id NOT IN (
+                       SELECT t.participant_id FROM crm_drip_trace t
+                        WHERE t.participant_id = ANY(%(ids)s)
+                          AND t.state = 'scheduled')
                 """,
                 now=now,
                 ids=list(participant_ids),
@@ -269,9 +276,13 @@ class CrmDripTrace(models.Model):
         committed, mark the trace done instead of being sent again).
         """
         auto_commit = _auto_commit(self.env)
+        if auto_commit:
+            self._read_committed()
         self._recover_claims()
         done = 0
         for __ in range(max_batches):
+            if auto_commit:
+                self._read_committed()
             token = self._claim(batch_size)
             if not token:
                 break
@@ -287,15 +298,37 @@ class CrmDripTrace(models.Model):
         return done
 
     @api.model
+    def _read_committed(self):
+        """Start a READ COMMITTED transaction for the next claim (or recovery).
+
+        Odoo's REPEATABLE READ refuses to lock a row another worker changed
+        and committed after this transaction's snapshot ("could not serialize
+        access due to concurrent update"), which SKIP LOCKED does not avoid:
+        a claim racing another worker's committed claim failed the whole run.
+        READ COMMITTED re-checks such a row instead (claimed: skipped).
+        """
+        self.env.cr.commit()
+        self.env.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+
+    @api.model
     def _due_where(self, now):
+        # The participant check is a scalar subquery on purpose, not EXISTS:
+        # PostgreSQL turns EXISTS into a semi join that, with the statistics
+        # of before a large enrolment (few 'running' participants, few
+        # 'scheduled' traces), scans every running participant for every
+        # due trace (quadratic: minutes per batch at 20,000 participants).
+        # A scalar subquery stays a primary key lookup per trace whatever
+        # the statistics; no row (or a false one) excludes the trace, as
+        # EXISTS did.
         return SQL(
             """
             t.state = 'scheduled' AND t.lock_token IS NULL
             AND t.schedule_date <= %(now)s
-            AND EXISTS (SELECT 1 FROM crm_drip_participant p
-                          JOIN crm_drip_campaign c ON c.id = p.campaign_id
-                         WHERE p.id = t.participant_id AND p.state = 'running'
-                           AND NOT p.is_test AND c.state = 'running')
+            AND (SELECT p.state = 'running' AND NOT p.is_test
+                        AND c.state = 'running'
+                   FROM crm_drip_participant p
+                   JOIN crm_drip_campaign c ON c.id = p.campaign_id
+                  WHERE p.id = t.participant_id)
             """,
             now=now,
         )
@@ -380,7 +413,10 @@ class CrmDripTrace(models.Model):
         )
         self.invalidate_model(["lock_token", "lock_date"])
         if sent:
-            sent._email_results(fields.Datetime.now())
+            now = fields.Datetime.now()
+            sent._email_results(now)
+            # as after a normal run: a participant with nothing left completes
+            self._complete_participants(set(sent.participant_id.ids), now)
         if _auto_commit(self.env):
             self.env.cr.commit()
 
@@ -699,11 +735,13 @@ class CrmDripTrace(models.Model):
         for the address to fall below the frequency cap."""
         campaign = step.campaign_id
         later = {}
-        if campaign._has_send_window():
-            records = self._records_of()
+        # a test participant's steps run when the tester says
+        real = self.filtered(lambda t: not t.participant_id.is_test)
+        if campaign._has_send_window() and real:
+            records = real._records_of()
             tzs = self._recipient_tz(records, campaign)
             cache = {}
-            for trace in self:
+            for trace in real:
                 tz_name = tzs.get(trace.participant_id.res_id) or "UTC"
                 if tz_name not in cache:
                     cache[tz_name] = self._next_window_start(campaign, tz_name, now)
@@ -711,10 +749,8 @@ class CrmDripTrace(models.Model):
                     later[trace.id] = cache[tz_name]
         cap = campaign.company_id.crm_drip_cap_count
         days = campaign.company_id.crm_drip_cap_days or 1
-        candidates = self.filtered(
-            lambda t: t.id not in later
-            and t.participant_id.email_normalized
-            and not t.participant_id.is_test
+        candidates = real.filtered(
+            lambda t: t.id not in later and t.participant_id.email_normalized
         )
         if cap > 0 and candidates:
             self.env.flush_all()
@@ -864,12 +900,15 @@ class CrmDripTrace(models.Model):
         """The recipient reacted to the email of these traces: schedule the
         matching reaction steps (dated now + their delay) and cancel the
         opposite branch, in one statement. Steps already decided (a 'not
-        opened' that ran) are left alone: branches are exclusive."""
+        opened' that ran) are left alone: branches are exclusive. A
+        participant whose last pending step was the canceled branch has
+        completed (same statement; a bounce is handled by ``_on_bounce``)."""
         fire, cancel = EVENT_EFFECTS[event]
         now = fields.Datetime.now()
         self.env.cr.execute(
             SQL(
                 f"""
+                WITH changed AS (
                 UPDATE crm_drip_trace t SET
                        state = CASE WHEN s.trigger = ANY(%(fire)s) THEN 'scheduled'
                                     ELSE 'canceled' END,
@@ -885,22 +924,60 @@ class CrmDripTrace(models.Model):
                    AND t.state = 'scheduled'
                    AND ((s.trigger = ANY(%(fire)s) AND t.schedule_date IS NULL)
                         OR s.trigger = ANY(%(cancel)s))
-                RETURNING t.participant_id, t.schedule_date
+                RETURNING t.id, t.participant_id, t.schedule_date, t.state
+                ),
+                completed AS (
+                UPDATE crm_drip_participant p
+                   SET state = 'completed', exit_reason = 'last_step',
+                       exit_date = %(now)s, write_date = %(now)s
+                 WHERE %(complete)s AND p.state = 'running' AND NOT p.is_holdout
+                   AND p.id IN (SELECT c.participant_id FROM changed c
+                                 WHERE c.state = 'canceled')
+                   AND NOT EXISTS (
+                       SELECT 1 FROM crm_drip_trace o
+                        WHERE o.participant_id = p.id AND o.state = 'scheduled'
+                          AND o.id NOT IN (SELECT c.id FROM changed c
+                                            WHERE c.state = 'canceled'))
+                ),
+                -- a step due at once wakes the job up (the trigger Odoo's
+                -- ir.cron._trigger() would create, in this same statement)
+                wake AS (
+                INSERT INTO ir_cron_trigger (cron_id, call_at, create_uid,
+                    create_date, write_uid, write_date)
+                SELECT %(cron)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                 WHERE %(cron)s IS NOT NULL AND EXISTS (
+                       SELECT 1 FROM changed c
+                        WHERE c.state = 'scheduled' AND c.schedule_date <= %(now)s)
+                RETURNING id
+                )
+                SELECT c.participant_id, c.schedule_date,
+                       (SELECT count(*) FROM wake)
+                  FROM changed c
                 """,
                 fire=list(fire),
                 cancel=list(cancel),
                 now=now,
                 event=f"{event} received",
                 ids=list(drip_trace_ids),
+                complete=event != "bounce",
+                cron=self.env["ir.model.data"]._xmlid_to_res_id(
+                    "crm_suite.ir_cron_crm_drip_process", raise_if_not_found=False
+                )
+                or None,
+                uid=self.env.uid,
             )
         )
         rows = self.env.cr.fetchall()
+        if rows and rows[0][2]:
+            # wake the cron workers after commit, as ir.cron._trigger() does
+            self.env.cr.postcommit.add(self.env["ir.cron"]._notifydb)
         if event == "bounce":
             self._on_bounce(drip_trace_ids, now)
-        elif rows and any(date and date <= now for __, date in rows):
-            self._trigger_process()
         if rows:
             self.invalidate_model(["state", "schedule_date", "state_message"])
+            self.env["crm.drip.participant"].invalidate_model(
+                ["state", "exit_reason", "exit_date"]
+            )
 
     @api.model
     def _on_bounce(self, drip_trace_ids, now):

@@ -39,6 +39,39 @@ class MailingTrace(models.Model):
         self._crm_drip_react(vals)
         return res
 
+    # Odoo's set_* return the traces they changed: a recordset, which XML-RPC
+    # cannot marshal (the change commits, then the caller gets a Fault
+    # "cannot marshal <class 'odoo.api.mailing.trace'> objects"). Declared as
+    # returning 'self', RPC callers get the ids; Python callers still get
+    # the records.
+    @api.returns("self")
+    def set_sent(self, domain=None):
+        return super().set_sent(domain=domain)
+
+    @api.returns("self")
+    def set_opened(self, domain=None):
+        return super().set_opened(domain=domain)
+
+    @api.returns("self")
+    def set_clicked(self, domain=None):
+        return super().set_clicked(domain=domain)
+
+    @api.returns("self")
+    def set_replied(self, domain=None):
+        return super().set_replied(domain=domain)
+
+    @api.returns("self")
+    def set_bounced(self, domain=None, bounce_message=False):
+        return super().set_bounced(domain=domain, bounce_message=bounce_message)
+
+    @api.returns("self")
+    def set_failed(self, domain=None, failure_type=False):
+        return super().set_failed(domain=domain, failure_type=failure_type)
+
+    @api.returns("self")
+    def set_canceled(self, domain=None):
+        return super().set_canceled(domain=domain)
+
     def _crm_drip_react(self, vals):
         """Tell drip campaigns what happened to their emails: one statement
         per event, and none for emails that are not a campaign's."""

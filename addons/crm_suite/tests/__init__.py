@@ -9,3 +9,5 @@ from . import test_crm_ticket
 from . import test_crm_ticket_sla
 from . import test_crm_ticket_mail
 from . import test_crm_ticket_portal
+from . import test_crm_drip
+from . import test_crm_drip_mail
