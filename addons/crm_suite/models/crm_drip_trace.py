@@ -287,7 +287,7 @@ class CrmDripTrace(models.Model):
             if not token:
                 break
             if auto_commit:
-                self.env.cr.commit()
+                self._read_committed()  # commits the claim
             done += self._process_claimed(token)
             if auto_commit:
                 self.env.cr.commit()
@@ -299,13 +299,17 @@ class CrmDripTrace(models.Model):
 
     @api.model
     def _read_committed(self):
-        """Start a READ COMMITTED transaction for the next claim (or recovery).
+        """Commit, and run the job's next transaction (recovery, claim,
+        processing) in READ COMMITTED.
 
         Odoo's REPEATABLE READ refuses to lock a row another worker changed
         and committed after this transaction's snapshot ("could not serialize
         access due to concurrent update"), which SKIP LOCKED does not avoid:
-        a claim racing another worker's committed claim failed the whole run.
-        READ COMMITTED re-checks such a row instead (claimed: skipped).
+        with two workers, a claim racing the other's committed claim, or the
+        processing of a batch whose claim the other's recovery took back
+        between the claim's commit and the lock, failed the whole run. READ
+        COMMITTED re-checks such a row instead: claimed by the other worker
+        (or no longer ours), it is skipped.
         """
         self.env.cr.commit()
         self.env.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")

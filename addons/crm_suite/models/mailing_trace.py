@@ -75,7 +75,9 @@ class MailingTrace(models.Model):
     def _crm_drip_react(self, vals):
         """Tell drip campaigns what happened to their emails: one statement
         per event, and none for emails that are not a campaign's."""
-        drip_ids = [trace.crm_drip_trace_id.id for trace in self if trace.crm_drip_trace_id]
+        drip_ids = [
+            trace.crm_drip_trace_id.id for trace in self if trace.crm_drip_trace_id
+        ]
         if not drip_ids:
             return
         events = []
