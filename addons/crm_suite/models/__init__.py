@@ -28,3 +28,4 @@ from . import mailing_mailing
 from . import mailing_trace_report
 from . import mail_blacklist
 from . import mail_template
+from . import mailing_subscription

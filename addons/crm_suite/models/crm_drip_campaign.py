@@ -534,6 +534,24 @@ class CrmDripCampaign(models.Model):
                 records=self._records_query(domain),
             )
         )
+        if self.model_name == "mailing.contact":
+            # opted out of every mailing list: unsubscribed
+            cr.execute(
+                SQL(
+                    """
+                    UPDATE crm_drip_participant p
+                       SET state = 'stopped', exit_date = %(now)s,
+                           exit_reason = 'unsubscribed', write_date = %(now)s
+                     WHERE p.campaign_id = %(campaign)s AND p.state = 'running'
+                       AND NOT p.is_test AND %(unsubscribed)s
+                    """,
+                    now=now,
+                    campaign=self.id,
+                    unsubscribed=self.env[
+                        "crm.drip.participant"
+                    ]._unsubscribed_contacts_sql(),
+                )
+            )
         if self.allow_reenrollment:
             # a finished participant whose record no longer matches may
             # enter again when it matches anew
@@ -590,6 +608,7 @@ class CrmDripCampaign(models.Model):
                    AND NOT EXISTS (
                         SELECT 1 FROM mail_blacklist bl
                          WHERE bl.email = r.email_normalized AND bl.active)
+                   AND %(subscribed)s
                 ON CONFLICT DO NOTHING
                 RETURNING id
                 """,
@@ -601,6 +620,18 @@ class CrmDripCampaign(models.Model):
                 uid=self.env.uid,
                 table=SQL.identifier(table),
                 records=self._records_query(domain),
+                # a mailing contact that opted out of all its lists stays out
+                subscribed=SQL(
+                    """
+                    NOT (EXISTS (SELECT 1 FROM mailing_subscription ms
+                                  WHERE ms.contact_id = r.id)
+                         AND NOT EXISTS (SELECT 1 FROM mailing_subscription ms
+                                          WHERE ms.contact_id = r.id
+                                            AND NOT COALESCE(ms.opt_out, FALSE)))
+                    """
+                )
+                if self.model_name == "mailing.contact"
+                else SQL("TRUE"),
             )
         )
         participants = self.env["crm.drip.participant"].browse(

@@ -165,3 +165,38 @@ class CrmDripParticipant(models.Model):
         )
         participants = self.browse([row[0] for row in self.env.cr.fetchall()])
         participants._finish("stopped", reason)
+
+    @api.model
+    def _unsubscribed_contacts_sql(self, alias="p"):
+        """SQL: the participant (a mailing contact) has opted out of every
+        mailing list it was on."""
+        return SQL(
+            """
+            %(alias)s.model_name = 'mailing.contact'
+            AND EXISTS (SELECT 1 FROM mailing_subscription ms
+                         WHERE ms.contact_id = %(alias)s.res_id)
+            AND NOT EXISTS (SELECT 1 FROM mailing_subscription ms
+                             WHERE ms.contact_id = %(alias)s.res_id
+                               AND NOT COALESCE(ms.opt_out, FALSE))
+            """,
+            alias=SQL.identifier(alias),
+        )
+
+    @api.model
+    def _stop_unsubscribed_contacts(self, contact_ids):
+        if not contact_ids:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.id FROM crm_drip_participant p
+                 WHERE p.res_id = ANY(%s) AND p.state = 'running' AND %s
+                """,
+                list(contact_ids),
+                self._unsubscribed_contacts_sql(),
+            )
+        )
+        participants = self.browse([row[0] for row in self.env.cr.fetchall()])
+        participants._finish("stopped", "unsubscribed")
+

@@ -19,6 +19,8 @@ _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 MAX_BATCHES = 20
+# first steps scheduled at once from which the tables' statistics are renewed
+ANALYZE_MIN_ROWS = 1000
 
 # SQL: the step's delay as an interval ('3 days', '2 weeks'...)
 STEP_DELAY_SQL = "((s.delay_number || ' ' || s.delay_unit)::interval)"
@@ -127,6 +129,19 @@ class CrmDripTrace(models.Model):
                 campaign=campaign_id,
             )
         )
+        if self.env.cr.rowcount >= ANALYZE_MIN_ROWS:
+            self._analyze_tables()
+
+    @api.model
+    def _analyze_tables(self):
+        """Refresh the planner's statistics of the drip tables after a large
+        enrolment. The job runs right after it (triggered), before autovacuum
+        notices thousands of new 'running' participants and 'scheduled'
+        steps: planned with the old statistics, its joins on these tables
+        (and Odoo's seen-list query of the step's mailing) turn quadratic.
+        ANALYZE (in this transaction: it sees the new rows) blocks no reads
+        nor writes; without the rights it only warns."""
+        self.env.cr.execute("ANALYZE crm_drip_participant, crm_drip_trace")
 
     @api.model
     def _schedule_children(self, parent_ids, now):
@@ -503,6 +518,21 @@ class CrmDripTrace(models.Model):
                     lambda t: t.participant_id.email_normalized in blocked
                 )
                 traces.participant_id._finish("stopped", "blocklisted", now)
+                live -= traces
+        # a mailing contact that opted out of all its lists: unsubscribed
+        if live and campaign.model_name == "mailing.contact":
+            self.env.cr.execute(
+                SQL(
+                    "SELECT p.id FROM crm_drip_participant p "
+                    "WHERE p.id = ANY(%s) AND %s",
+                    live.participant_id.ids,
+                    self.env["crm.drip.participant"]._unsubscribed_contacts_sql(),
+                )
+            )
+            unsubscribed = {row[0] for row in self.env.cr.fetchall()}
+            if unsubscribed:
+                traces = live.filtered(lambda t: t.participant_id.id in unsubscribed)
+                traces.participant_id._finish("stopped", "unsubscribed", now)
                 live -= traces
         if not live:
             return

@@ -349,3 +349,72 @@ class TestCrmDripMail(DripCase):
             triggers.filtered(lambda t: t.call_at <= fields.Datetime.now()),
             "the job is woken up for the due reaction step",
         )
+
+    def test_mailing_contact_opted_out_of_every_list(self):
+        """A mailing contact that opts out of its last list has unsubscribed:
+        it stops at once, and one already out of all its lists never enters."""
+        lists = self.env["mailing.list"].create(
+            [{"name": "Optout news"}, {"name": "Optout offers"}]
+        )
+        contacts = self.env["mailing.contact"].create(
+            [
+                {
+                    "name": f"Optout {index}",
+                    "email": f"optout{index}@optout.example.com",
+                    "list_ids": [(6, 0, lists.ids)],
+                }
+                for index in range(3)
+            ]
+        )
+        # the lists are written through their relation table: read the
+        # subscriptions anew
+        self.env.invalidate_all()
+        self.assertEqual(len(contacts.subscription_ids), 6)
+        gone = contacts[2]
+        gone.subscription_ids.write({"opt_out": True})
+        campaign = self._campaign(
+            tag="optout",
+            model_id=self.env["ir.model"]._get("mailing.contact").id,
+            domain="[('email', 'ilike', '@optout.example.com')]",
+        )
+        welcome = self._step(
+            campaign, "Welcome", mail_template_id=self.template_contact.id
+        )
+        self._step(
+            campaign,
+            "Reminder",
+            parent=welcome,
+            trigger="not_opened",
+            delay=2,
+            mail_template_id=self.template_contact.id,
+        )
+        campaign.action_start()
+        self.assertFalse(self._participants(campaign, gone))
+        self._process()
+        first, second = contacts[0], contacts[1]
+        # one list left: still subscribed
+        first.subscription_ids[0].opt_out = True
+        self.env.invalidate_all()
+        self.assertEqual(self._participants(campaign, first).state, "running")
+        # the last one: unsubscribed, the reminder is canceled
+        first.subscription_ids[1].opt_out = True
+        self.env.invalidate_all()
+        participant = self._participants(campaign, first)
+        self.assertEqual(participant.state, "stopped")
+        self.assertEqual(participant.exit_reason, "unsubscribed")
+        reminder = participant.trace_ids.filtered(lambda t: t.step_id != welcome)
+        self.assertEqual(reminder.state, "canceled")
+        # opted out behind the ORM's back: the job checks before sending
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE mailing_subscription SET opt_out = TRUE WHERE contact_id = %s",
+            [second.id],
+        )
+        self.env.invalidate_all()
+        second_reminder = self._participants(campaign, second).trace_ids.filtered(
+            lambda t: t.step_id != welcome
+        )
+        second_reminder.schedule_date = fields.Datetime.now()
+        self._process()
+        self.assertEqual(second_reminder.state, "canceled")
+        self.assertEqual(self._participants(campaign, second).exit_reason, "unsubscribed")
