@@ -6,7 +6,9 @@ from odoo.addons.mass_mailing.controllers.main import MassMailController
 
 
 class CrmSuiteMassMailController(MassMailController):
-    def _mailing_unsubscribe_from_document(self, mailing, document_id, email, hash_token):
+    def _mailing_unsubscribe_from_document(
+        self, mailing, document_id, email, hash_token
+    ):
         # the blocklist entry this adds stops the address's drip campaigns
         # as 'unsubscribed' rather than 'blocklisted'
         request.update_context(crm_drip_exit_reason="unsubscribed")

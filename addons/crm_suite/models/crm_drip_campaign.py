@@ -105,7 +105,9 @@ class CrmDripCampaign(models.Model):
         tracking=True,
         index=True,
     )
-    step_ids = fields.One2many("crm.drip.step", "campaign_id", string="Steps", copy=True)
+    step_ids = fields.One2many(
+        "crm.drip.step", "campaign_id", string="Steps", copy=True
+    )
     root_step_ids = fields.One2many(
         "crm.drip.step",
         "campaign_id",
@@ -248,7 +250,8 @@ class CrmDripCampaign(models.Model):
     def _check_model_fixed(self):
         for campaign in self:
             if campaign.participant_ids and any(
-                p.model_name != campaign.model_name for p in campaign.participant_ids[:1]
+                p.model_name != campaign.model_name
+                for p in campaign.participant_ids[:1]
             ):
                 raise ValidationError(
                     _("The target of a campaign with participants cannot change.")
@@ -457,7 +460,8 @@ class CrmDripCampaign(models.Model):
         for index, campaign in enumerate(campaigns, start=1):
             campaign._sync_participants()
             if _auto_commit(self.env):
-                self.env.cr.commit()
+                # one campaign at a time: a long sync keeps what it did
+                self.env.cr.commit()  # pylint: disable=invalid-commit
             self.env["ir.cron"]._notify_progress(
                 done=index, remaining=len(campaigns) - index
             )

@@ -139,9 +139,7 @@ class CrmDripParticipant(models.Model):
                 ids=running.ids,
             )
         )
-        self.invalidate_recordset(
-            ["state", "exit_reason", "exit_date", "reached_goal"]
-        )
+        self.invalidate_recordset(["state", "exit_reason", "exit_date", "reached_goal"])
         self.env["crm.drip.trace"]._cancel_pending_of_finished(
             running.campaign_id.ids, now, participant_ids=running.ids
         )
@@ -199,4 +197,3 @@ class CrmDripParticipant(models.Model):
         )
         participants = self.browse([row[0] for row in self.env.cr.fetchall()])
         participants._finish("stopped", "unsubscribed")
-

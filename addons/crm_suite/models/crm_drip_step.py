@@ -96,9 +96,7 @@ class CrmDripStep(models.Model):
         "parent ran, after the event, or the time the recipient has to react "
         "for 'not ...' triggers.",
     )
-    delay_unit = fields.Selection(
-        DELAY_UNITS, string="Delay Unit", default="days", required=True
-    )
+    delay_unit = fields.Selection(DELAY_UNITS, default="days", required=True)
     domain = fields.Char(
         string="Filter",
         default="[]",
@@ -136,9 +134,9 @@ class CrmDripStep(models.Model):
         ondelete="set null",
         help="Carries tracking, unsubscribe links and statistics of the emails.",
     )
-    activity_type_id = fields.Many2one("mail.activity.type", string="Activity Type")
-    activity_summary = fields.Char(string="Activity Summary", translate=True)
-    activity_note = fields.Html(string="Activity Note", translate=True)
+    activity_type_id = fields.Many2one("mail.activity.type")
+    activity_summary = fields.Char(translate=True)
+    activity_note = fields.Html(translate=True)
     activity_days = fields.Integer(string="Due in (days)", default=0)
     activity_user_id = fields.Many2one(
         "res.users",
@@ -256,7 +254,10 @@ class CrmDripStep(models.Model):
         for step in self:
             if step.action_type == "email" and not step.mail_template_id:
                 raise ValidationError(
-                    _("Step %(step)s sends an email: choose its template.", step=step.name)
+                    _(
+                        "Step %(step)s sends an email: choose its template.",
+                        step=step.name,
+                    )
                 )
             if step.action_type == "activity" and not step.activity_type_id:
                 raise ValidationError(
@@ -320,9 +321,7 @@ class CrmDripStep(models.Model):
         campaign = self.campaign_id
         template = self.mail_template_id
         return {
-            "name": _(
-                "%(campaign)s: %(step)s", campaign=campaign.name, step=self.name
-            ),
+            "name": _("%(campaign)s: %(step)s", campaign=campaign.name, step=self.name),
             "subject": template.subject or self.name,
             "body_html": template.body_html or "",
             "mailing_type": "mail",
@@ -433,13 +432,18 @@ class CrmDripStep(models.Model):
                     ids,
                 )
             )
-            stats = {row[0]: dict(zip(names, row[1:], strict=True)) for row in self.env.cr.fetchall()}
+            stats = {
+                row[0]: dict(zip(names, row[1:], strict=True))
+                for row in self.env.cr.fetchall()
+            }
         for step in self:
             values = stats.get(step.id) or {}
             for name in names:
                 step[name] = values.get(name, 0)
             sent = values.get("sent_count", 0)
-            step.opened_ratio = 100.0 * values.get("opened_count", 0) / sent if sent else 0.0
+            step.opened_ratio = (
+                100.0 * values.get("opened_count", 0) / sent if sent else 0.0
+            )
             step.clicked_ratio = (
                 100.0 * values.get("clicked_count", 0) / sent if sent else 0.0
             )

@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 import pytz
+from psycopg2.errors import LockNotAvailable
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -305,7 +306,8 @@ class CrmDripTrace(models.Model):
                 self._read_committed()  # commits the claim
             done += self._process_claimed(token)
             if auto_commit:
-                self.env.cr.commit()
+                # the batch is done: its emails and states stand together
+                self.env.cr.commit()  # pylint: disable=invalid-commit
             self.env["ir.cron"]._notify_progress(done=done, remaining=0)
         else:
             # more is due: come back at once rather than at the next interval
@@ -326,7 +328,8 @@ class CrmDripTrace(models.Model):
         COMMITTED re-checks such a row instead: claimed by the other worker
         (or no longer ours), it is skipped.
         """
-        self.env.cr.commit()
+        # the job's transactions are its own (claims must be seen by others)
+        self.env.cr.commit()  # pylint: disable=invalid-commit
         self.env.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
 
     @api.model
@@ -437,7 +440,8 @@ class CrmDripTrace(models.Model):
             # as after a normal run: a participant with nothing left completes
             self._complete_participants(set(sent.participant_id.ids), now)
         if _auto_commit(self.env):
-            self.env.cr.commit()
+            # the recovered claims are released for every worker
+            self.env.cr.commit()  # pylint: disable=invalid-commit
 
     # ------------------------------------------------------------------
     # Execution
@@ -504,7 +508,9 @@ class CrmDripTrace(models.Model):
                 traces.participant_id._finish("completed", "goal", now)
                 live -= traces
         # blocklisted address: the participant stops
-        emails = [email for email in live.participant_id.mapped("email_normalized") if email]
+        emails = [
+            email for email in live.participant_id.mapped("email_normalized") if email
+        ]
         if emails:
             self.env.cr.execute(
                 SQL(
@@ -538,7 +544,9 @@ class CrmDripTrace(models.Model):
             return
         # the campaign's filter, then the step's own (and its ancestors')
         live_ids = live.participant_id.mapped("res_id")
-        matching = set(Model.search([("id", "in", live_ids)] + step._applied_domain()).ids)
+        matching = set(
+            Model.search([("id", "in", live_ids)] + step._applied_domain()).ids
+        )
         missed = live.filtered(lambda t: t.participant_id.res_id not in matching)
         if missed:
             in_campaign = set(
@@ -805,7 +813,9 @@ class CrmDripTrace(models.Model):
                     """,
                     since=since,
                     company=campaign.company_id.id,
-                    emails=list(set(candidates.participant_id.mapped("email_normalized"))),
+                    emails=list(
+                        set(candidates.participant_id.mapped("email_normalized"))
+                    ),
                 )
             )
             sent = dict(self.env.cr.fetchall())
@@ -822,7 +832,9 @@ class CrmDripTrace(models.Model):
                 {
                     "schedule_date": date,
                     "lock_token": False,
-                    "state_message": _("Waiting for the send window or the frequency cap."),
+                    "state_message": _(
+                        "Waiting for the send window or the frequency cap."
+                    ),
                 }
             )
         self._trigger_process(sorted(set(later.values()))[:10])
@@ -900,28 +912,35 @@ class CrmDripTrace(models.Model):
 
     def action_execute_now(self):
         """Run scheduled steps now (test mode, or an administrator)."""
+        self.check_access("write")
         traces = self.filtered(lambda t: t.state == "scheduled")
         if not traces:
             raise UserError(_("Only scheduled steps can be run."))
         if traces.filtered(lambda t: t.participant_id.state != "running"):
             raise UserError(_("The participant of this step is no longer running."))
         self.env.flush_all()
+        busy = _("The campaign job is processing these steps; try again shortly.")
         try:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM crm_drip_trace WHERE id = ANY(%s) AND state = 'scheduled' "
-                    "AND lock_token IS NULL FOR UPDATE NOWAIT",
-                    traces.ids,
+            with self.env.cr.savepoint():
+                self.env.cr.execute(
+                    SQL(
+                        """
+                        SELECT id FROM crm_drip_trace
+                         WHERE id = ANY(%s) AND state = 'scheduled'
+                           AND lock_token IS NULL
+                           FOR UPDATE NOWAIT
+                        """,
+                        traces.ids,
+                    )
                 )
-            )
-        except Exception as error:  # noqa: BLE001 - lock not available
-            raise UserError(
-                _("The campaign job is processing these steps; try again shortly.")
-            ) from error
-        locked = self.browse([row[0] for row in self.env.cr.fetchall()])
-        # sudo: running a step is the campaign's job; the access to the
-        # trace was checked by the write above
-        traces.check_access("write")
+                locked = self.browse([row[0] for row in self.env.cr.fetchall()])
+        except LockNotAvailable as error:
+            raise UserError(busy) from error
+        if locked != traces:
+            # claimed by the job (committed claim, not locked yet)
+            raise UserError(busy)
+        # sudo: running a step is the campaign job's work (emails, activities,
+        # server actions); the right to do it was checked on the traces above
         locked.sudo()._execute()
         return True
 

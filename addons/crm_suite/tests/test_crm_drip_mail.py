@@ -417,4 +417,6 @@ class TestCrmDripMail(DripCase):
         second_reminder.schedule_date = fields.Datetime.now()
         self._process()
         self.assertEqual(second_reminder.state, "canceled")
-        self.assertEqual(self._participants(campaign, second).exit_reason, "unsubscribed")
+        self.assertEqual(
+            self._participants(campaign, second).exit_reason, "unsubscribed"
+        )

@@ -112,4 +112,3 @@ class TestCrmSuiteUi(CrmSuiteUsersMixin, HttpCase):
         self.assertEqual(campaign.state, "running")
         self.assertEqual(campaign.participant_ids.record_name, "Tour drip lead")
         self.assertEqual(campaign.participant_ids.trace_ids.state, "scheduled")
-

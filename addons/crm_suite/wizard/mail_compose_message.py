@@ -36,7 +36,9 @@ class MailComposeMessage(models.TransientModel):
             ]
             if missing:
                 defaults = (
-                    self.env[self.model].browse(missing)._message_get_default_recipients()
+                    self.env[self.model]
+                    .browse(missing)
+                    ._message_get_default_recipients()
                 )
                 for res_id in missing:
                     default = defaults.get(res_id) or {}

@@ -26,7 +26,8 @@ registry.category("web_tour.tours").add("crm_suite_drip", {
         },
         {
             content: "It is running",
-            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Running')",
+            trigger:
+                ".o_statusbar_status button.o_arrow_button_current:contains('Running')",
         },
         {
             content: "Open its participants",
