@@ -338,7 +338,7 @@ class CrmDripTrace(models.Model):
         # PostgreSQL turns EXISTS into a semi join that, with the statistics
         # of before a large enrolment (few 'running' participants, few
         # 'scheduled' traces), scans every running participant for every
-        # due trace (quadratic: minutes per batch at 20,000 participants).
+        # due trace (quadratic: 2.4 s per claim at 2,000 participants).
         # A scalar subquery stays a primary key lookup per trace whatever
         # the statistics; no row (or a false one) excludes the trace, as
         # EXISTS did.
@@ -452,10 +452,12 @@ class CrmDripTrace(models.Model):
         its traces in error (one by one when the batch fails) and the others
         go on."""
         now = fields.Datetime.now()
-        by_step = defaultdict(lambda: self.browse())
+        # ids first: uniting recordsets trace by trace is quadratic
+        ids_by_step = defaultdict(list)
         for trace in self:
-            by_step[trace.step_id] |= trace
-        for step, traces in by_step.items():
+            ids_by_step[trace.step_id].append(trace.id)
+        for step, trace_ids in ids_by_step.items():
+            traces = self.browse(trace_ids)
             try:
                 with self.env.cr.savepoint():
                     traces._execute_step(step, now)
@@ -627,17 +629,29 @@ class CrmDripTrace(models.Model):
         if model not in ("crm.lead", "res.partner") or self[:1].is_test:
             return
         target = "lead_id" if model == "crm.lead" else "partner_id"
+        # the record of each trace in one query (not two fields read per trace)
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT t.id, p.res_id FROM crm_drip_trace t
+                  JOIN crm_drip_participant p ON p.id = t.participant_id
+                 WHERE t.id = ANY(%s)
+                """,
+                self.ids,
+            )
+        )
+        res_by_trace = dict(self.env.cr.fetchall())
         # sudo: scoring events are recorded whatever the job's user may read
         self.env["crm.score.event"].sudo()._record(
             [
                 {
                     "event_type": "drip_step_done",
-                    target: trace.participant_id.res_id,
+                    target: res_by_trace.get(trace_id),
                     "date": now,
                     "res_model": self._name,
-                    "res_id": trace.id,
+                    "res_id": trace_id,
                 }
-                for trace in self
+                for trace_id in self.ids
             ]
         )
 
@@ -892,7 +906,7 @@ class CrmDripTrace(models.Model):
             )
         )
         results = {row[0]: (row[1], row[2]) for row in self.env.cr.fetchall()}
-        done = self.browse()
+        done_ids = []
         for trace in self:
             status, failure = results.get(trace.id, (None, None))
             if status in (None, "cancel", "error"):
@@ -907,8 +921,8 @@ class CrmDripTrace(models.Model):
                 if failure in FAILURE_EXITS:
                     trace.participant_id._finish("stopped", FAILURE_EXITS[failure], now)
             else:
-                done |= trace
-        done._set_done(now)
+                done_ids.append(trace.id)
+        self.browse(done_ids)._set_done(now)
 
     def action_execute_now(self):
         """Run scheduled steps now (test mode, or an administrator)."""
