@@ -1,9 +1,13 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
+
 from odoo import models
 
 # where each drip target keeps its language
 LANG_FIELDS = {"crm.lead": "lang_code", "res.partner": "lang"}
+# a template language that just reads a field of the record
+LANG_FIELD_EXPRESSION = re.compile(r"\{\{\s*object\.(\w+)\s*\}\}")
 
 
 class MailTemplate(models.Model):
@@ -11,14 +15,22 @@ class MailTemplate(models.Model):
 
     def _render_lang(self, res_ids, engine="inline_template"):
         """A drip email is written in its recipient's language, even when the
-        step's template does not say how to find it (no ``lang``)."""
-        if (
-            self.env.context.get("crm_drip_trace_by_res")
-            and not self.lang
-            and self.render_model in LANG_FIELDS
-        ):
-            field = LANG_FIELDS[self.render_model]
-            # sudo: only the language of the recipients is read
-            records = self.env[self.render_model].sudo().browse(res_ids)
-            return {record.id: record[field] or self.env.lang for record in records}
-        return super()._render_lang(res_ids, engine=engine)
+        step's template does not say how to find it (no ``lang``). When it
+        says ``{{ object.<field> }}``, the field is read for the whole batch
+        instead of rendering the expression record by record."""
+        if not self.env.context.get("crm_drip_trace_by_res"):
+            return super()._render_lang(res_ids, engine=engine)
+        field = None
+        if not self.lang:
+            field = LANG_FIELDS.get(self.render_model)
+        else:
+            match = LANG_FIELD_EXPRESSION.fullmatch(self.lang.strip())
+            model_fields = self.env[self.render_model]._fields
+            if match and match.group(1) in model_fields:
+                if model_fields[match.group(1)].type in ("char", "selection"):
+                    field = match.group(1)
+        if not field:
+            return super()._render_lang(res_ids, engine=engine)
+        # sudo: only the language of the recipients is read
+        records = self.env[self.render_model].sudo().browse(res_ids)
+        return {record.id: record[field] or self.env.lang for record in records}

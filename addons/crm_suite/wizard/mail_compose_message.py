@@ -50,3 +50,16 @@ class MailComposeMessage(models.TransientModel):
                         if default.get(field):
                             values[res_id][field] = default[field]
         return values
+
+    def _get_done_emails(self, mail_values_dict):
+        by_res = self.env.context.get("crm_drip_trace_by_res")
+        if by_res:
+            # the drip step's seen list looks at this batch only (see
+            # mailing.mailing._get_seen_list)
+            batch = [by_res[res_id] for res_id in mail_values_dict if by_res.get(res_id)]
+            composer = self.with_context(crm_drip_seen_trace_ids=batch)
+            return super(MailComposeMessage, composer)._get_done_emails(
+                mail_values_dict
+            )
+        return super()._get_done_emails(mail_values_dict)
+
