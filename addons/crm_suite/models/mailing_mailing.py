@@ -62,4 +62,3 @@ class MailingMailing(models.Model):
             )
         )
         return {row[0] for row in self.env.cr.fetchall()}
-

@@ -56,10 +56,11 @@ class MailComposeMessage(models.TransientModel):
         if by_res:
             # the drip step's seen list looks at this batch only (see
             # mailing.mailing._get_seen_list)
-            batch = [by_res[res_id] for res_id in mail_values_dict if by_res.get(res_id)]
+            batch = [
+                by_res[res_id] for res_id in mail_values_dict if by_res.get(res_id)
+            ]
             composer = self.with_context(crm_drip_seen_trace_ids=batch)
             return super(MailComposeMessage, composer)._get_done_emails(
                 mail_values_dict
             )
         return super()._get_done_emails(mail_values_dict)
-
