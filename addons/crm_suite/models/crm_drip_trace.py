@@ -864,33 +864,70 @@ class CrmDripTrace(models.Model):
         # sudo: the composer sends as the campaign's job; rights on the
         # records were checked when the campaign was configured
         mailing = mailing.sudo()
+        template = step.mail_template_id.sudo()
         context = dict(
             mailing._get_mass_mailing_context(),
-            active_ids=records.ids,
             default_composition_mode="mass_mail",
             mail_composer_force_partners=False,
             crm_drip_trace_by_res=trace_by_res,
         )
-        composer = (
-            self.env["mail.compose.message"]
-            .sudo()
-            .with_context(**context)
-            .create(
-                {
-                    "composition_mode": "mass_mail",
-                    "model": records._name,
-                    "template_id": step.mail_template_id.id,
-                    "mass_mailing_id": mailing.id,
-                    "auto_delete": True,
-                    "auto_delete_keep_log": False,
-                    "force_send": False,
-                    "record_name": False,
-                }
+        Composer = self.env["mail.compose.message"].sudo()
+        values = {
+            "composition_mode": "mass_mail",
+            "model": records._name,
+            "mass_mailing_id": mailing.id,
+            "auto_delete": True,
+            "auto_delete_keep_log": False,
+            "force_send": False,
+            "record_name": False,
+        }
+        if not self._template_is_plain(template):
+            # the template has recipients, attachments... of its own: Odoo
+            # renders it per record (and per language)
+            composer = Composer.with_context(active_ids=records.ids, **context).create(
+                dict(values, template_id=template.id)
             )
-        )
-        composer._action_send_mail(auto_commit=False)
+            composer._action_send_mail(auto_commit=False)
+        else:
+            # a plain template (subject, body, sender): its translation of
+            # each language goes through the body path Odoo's own mailings
+            # use, one composer per language (cheaper than the template path)
+            langs = template.with_context(**context)._render_lang(records.ids)
+            by_lang = defaultdict(list)
+            for res_id in records.ids:
+                by_lang[langs.get(res_id) or False].append(res_id)
+            for lang, res_ids in by_lang.items():
+                lang_context = dict(context, active_ids=res_ids)
+                if lang:
+                    lang_context["lang"] = lang
+                translated = template.with_context(lang=lang or self.env.lang)
+                composer = Composer.with_context(**lang_context).create(
+                    dict(
+                        values,
+                        subject=translated.subject or step.name,
+                        body=translated.body_html or "",
+                        email_from=template.email_from or False,
+                        mail_server_id=template.mail_server_id.id,
+                    )
+                )
+                composer._action_send_mail(auto_commit=False)
         self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
         self._email_results(now)
+
+    @api.model
+    def _template_is_plain(self, template):
+        """Only a subject, a body and a sender: the record's default
+        recipients receive it, nothing else to render per record."""
+        return not (
+            template.email_to
+            or template.partner_to
+            or template.email_cc
+            or template.reply_to
+            or template.attachment_ids
+            or template.report_template_ids
+            or template.scheduled_date
+            or (template.lang and not template._crm_drip_lang_field())
+        )
 
     def _email_results(self, now):
         """Set each email trace's state from its mailing.trace: sent ones are

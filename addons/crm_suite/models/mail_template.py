@@ -20,17 +20,23 @@ class MailTemplate(models.Model):
         instead of rendering the expression record by record."""
         if not self.env.context.get("crm_drip_trace_by_res"):
             return super()._render_lang(res_ids, engine=engine)
-        field = None
-        if not self.lang:
-            field = LANG_FIELDS.get(self.render_model)
-        else:
-            match = LANG_FIELD_EXPRESSION.fullmatch(self.lang.strip())
-            model_fields = self.env[self.render_model]._fields
-            if match and match.group(1) in model_fields:
-                if model_fields[match.group(1)].type in ("char", "selection"):
-                    field = match.group(1)
+        field = self._crm_drip_lang_field()
         if not field:
             return super()._render_lang(res_ids, engine=engine)
         # sudo: only the language of the recipients is read
         records = self.env[self.render_model].sudo().browse(res_ids)
         return {record.id: record[field] or self.env.lang for record in records}
+
+    def _crm_drip_lang_field(self):
+        """The field of the record that gives the language of a drip email:
+        the one ``lang`` reads (``{{ object.<field> }}``), else the target's
+        usual one when ``lang`` is empty; None for other expressions."""
+        self.ensure_one()
+        if not self.lang:
+            return LANG_FIELDS.get(self.render_model)
+        match = LANG_FIELD_EXPRESSION.fullmatch(self.lang.strip())
+        model_fields = self.env[self.render_model]._fields
+        if match and match.group(1) in model_fields:
+            if model_fields[match.group(1)].type in ("char", "selection"):
+                return match.group(1)
+        return None

@@ -420,3 +420,26 @@ class TestCrmDripMail(DripCase):
         self.assertEqual(
             self._participants(campaign, second).exit_reason, "unsubscribed"
         )
+
+    def test_template_with_own_recipients_and_plain_template(self):
+        """A template with recipients of its own (here a CC) is rendered by
+        Odoo per record; a plain one (subject, body, sender) goes through the
+        body path, translated per language. Both reach each record once."""
+        self.assertTrue(self.Trace._template_is_plain(self.template))
+        with_cc = self.template.copy({"email_cc": "watch@drip.example.com"})
+        self.assertFalse(self.Trace._template_is_plain(with_cc))
+        leads = self._leads(2, "owncc")
+        campaign = self._campaign(tag="owncc")
+        step = self._step(campaign, "Welcome", mail_template_id=with_cc.id)
+        campaign.action_start()
+        self._process()
+        mails = self._sent_mails(step)
+        self.assertEqual(len(mails), 2)
+        # what Odoo's template path does with the template's own fields
+        self.assertEqual(
+            sorted(mails.mapped("email_to")), sorted(leads.mapped("email_from"))
+        )
+        self.assertEqual(
+            sorted(self._mailing_traces(self._traces(step)).mapped("res_id")),
+            sorted(leads.ids),
+        )
