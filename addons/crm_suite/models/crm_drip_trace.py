@@ -944,21 +944,31 @@ class CrmDripTrace(models.Model):
         )
         results = {row[0]: (row[1], row[2]) for row in self.env.cr.fetchall()}
         done_ids = []
+        # one write per outcome and one exit per reason, not per trace
+        failed = defaultdict(list)
+        exits = defaultdict(list)
         for trace in self:
             status, failure = results.get(trace.id, (None, None))
             if status in (None, "cancel", "error"):
-                trace.write(
-                    {
-                        "state": "canceled" if status == "cancel" else "error",
-                        "state_message": failure or _("No email was generated."),
-                        "done_date": now,
-                        "lock_token": False,
-                    }
-                )
+                state = "canceled" if status == "cancel" else "error"
+                failed[(state, failure or "")].append(trace.id)
                 if failure in FAILURE_EXITS:
-                    trace.participant_id._finish("stopped", FAILURE_EXITS[failure], now)
+                    exits[FAILURE_EXITS[failure]].append(trace.participant_id.id)
             else:
                 done_ids.append(trace.id)
+        for (state, failure), trace_ids in failed.items():
+            self.browse(trace_ids).write(
+                {
+                    "state": state,
+                    "state_message": failure or _("No email was generated."),
+                    "done_date": now,
+                    "lock_token": False,
+                }
+            )
+        for reason, participant_ids in exits.items():
+            self.env["crm.drip.participant"].browse(participant_ids)._finish(
+                "stopped", reason, now
+            )
         self.browse(done_ids)._set_done(now)
 
     def action_execute_now(self):
