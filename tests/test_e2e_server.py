@@ -101,3 +101,29 @@ def test_wrong_password_is_refused(server):
     with pytest.raises(RpcError) as caught:
         rpc.login("admin", "not-the-password")
     assert "AccessDenied" in caught.value.name
+
+
+def test_database_manager_refuses_the_default_master_password(server):
+    """The committed odoo.conf sets no master password: the database manager refuses
+    every destructive call, "admin" included, and the database stays."""
+    base, db = server
+    rpc = JsonRpc(base, db)
+    for password in ("admin", ""):
+        response = rpc.session.post(
+            f"{base}/jsonrpc",
+            json={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "params": {
+                    "service": "db",
+                    "method": "dump",
+                    "args": [password, db, "zip"],
+                },
+            },
+            timeout=60,
+        )
+        error = response.json().get("error")
+        assert error, f"the database manager dumped {db} with {password!r}"
+        assert "AccessDenied" in error["data"]["name"]
+    rpc.login("admin", "admin")
+    assert rpc.call("res.users", "search_count", [("login", "=", "admin")]) == 1
