@@ -267,7 +267,8 @@ class CrmDripStep(models.Model):
             if step.action_type != "server_action" or not action:
                 continue
             campaign = step.campaign_id
-            for judged in (user, campaign_owner(campaign)):
+            owner = campaign_owner(campaign)
+            for judged in (user, owner):
                 reason = judged and server_action_refusal(
                     action, judged, campaign.model_name
                 )
@@ -279,6 +280,17 @@ class CrmDripStep(models.Model):
                             reason=reason,
                         )
                     )
+            if user and user != owner and not user.has_group("base.group_system"):
+                # the step runs with the owner's rights, not the user's
+                raise ValidationError(
+                    self.env._(
+                        "Step %(step)s runs its server action as %(owner)s, the "
+                        "campaign's responsible: only they or a Settings "
+                        "administrator may set it up or change what it runs on.",
+                        step=step.name,
+                        owner=owner.name,
+                    )
+                )
 
     def _check_action_settings(self):
         """What a step needs to run; checked when its campaign starts."""

@@ -187,6 +187,8 @@ class TestSecurityPrivileges(DripCase):
         with self._refused("Python code"):
             as_manager.write({"user_id": self.user_manager.id})
         with self._refused("Python code"):
+            as_manager.write({"user_id": self.user_sysadmin.id, "domain": "[]"})
+        with self._refused("Python code"):
             as_manager.action_start()
         # nor make the administrator the owner of their own step
         own = self._manager_campaign("own")
@@ -196,6 +198,29 @@ class TestSecurityPrivileges(DripCase):
             campaign.domain, "[('email_from', 'ilike', '@admin.example.com')]"
         )
         self.assertEqual(campaign.state, "draft")
+
+    def test_only_owner_sets_up_server_actions(self):
+        """A step runs its server action as the campaign's responsible: a
+        CRM Suite administrator cannot lend themselves someone else's
+        rights, even for an action they may run."""
+        self.user_manager.groups_id += self.group_runner
+        self.user_sysadmin.groups_id += self.group_runner
+        campaign = self._manager_campaign("lend")
+        self._server_step(campaign, self.action_runners)
+        with self._refused("only they or a Settings administrator"):
+            campaign.with_user(self.user_manager).write(
+                {"user_id": self.user_sysadmin.id}
+            )
+        self.assertEqual(campaign.user_id, self.user_manager)
+        # a colleague's campaign: not without being its responsible
+        colleague = self._manager_campaign("colleague", user=self.user_sysadmin)
+        with self._refused("only they or a Settings administrator"):
+            self._server_step(colleague, self.action_runners)
+        # a Settings administrator may set it up for them
+        self.user_manager.groups_id -= self.group_runner
+        own = self._manager_campaign("forthem")
+        with self._refused("Mia Manager may not run"):
+            self._server_step(own, self.action_runners, user=self.user_sysadmin)
 
     def test_superuser_cannot_be_made_owner(self):
         campaign = self._manager_campaign("root")
