@@ -10,6 +10,7 @@ from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.safe_eval import datetime, dateutil, safe_eval, time
 
+from .crm_drip_privileges import campaign_owner
 from .crm_lead import _auto_commit
 
 _logger = logging.getLogger(__name__)
@@ -57,7 +58,8 @@ class CrmDripCampaign(models.Model):
         string="Responsible",
         default=lambda self: self.env.user,
         help="Activities of the campaign go to the record's salesperson, else "
-        "to this user.",
+        "to this user. Its server actions run and its emails are rendered with "
+        "this user's rights (the creator's when empty).",
     )
     model_id = fields.Many2one(
         "ir.model",
@@ -360,8 +362,41 @@ class CrmDripCampaign(models.Model):
                 )
             campaign.step_ids._check_action_settings()
 
+    @api.constrains("user_id", "domain", "company_id", "model_id")
+    def _check_server_action_owner(self):
+        """Who changes whose rights a campaign's server actions use, or the
+        records they run on, must be able to run them too."""
+        if self.env.su:
+            return
+        self.step_ids._check_server_action_privileges(self.env.user)
+
+    @api.constrains("user_id")
+    def _check_owner_is_a_person(self):
+        """The superuser bypasses every right: only the system makes it the
+        owner of a campaign (its own data)."""
+        if self.env.su:
+            return
+        for campaign in self:
+            if campaign.user_id._is_superuser():
+                raise ValidationError(
+                    _(
+                        "Choose a person as the responsible of campaign %(name)s: "
+                        "its server actions and emails run with the "
+                        "responsible's rights.",
+                        name=campaign.name,
+                    )
+                )
+
+    def _owner(self):
+        """The user the campaign acts as (server actions, email rendering)."""
+        self.ensure_one()
+        return campaign_owner(self)
+
     def action_start(self):
+        self.check_access("write")
         self._check_startable()
+        if not self.env.su:
+            self.step_ids._check_server_action_privileges(self.env.user)
         for campaign in self:
             if not campaign.utm_campaign_id:
                 campaign.utm_campaign_id = self.env["utm.campaign"].create(
@@ -373,14 +408,17 @@ class CrmDripCampaign(models.Model):
         return True
 
     def action_stop(self):
+        self.check_access("write")
         self.write({"state": "stopped"})
         return True
 
     def action_draft(self):
+        self.check_access("write")
         self.filtered(lambda c: c.state == "stopped").write({"state": "draft"})
         return True
 
     def action_sync(self):
+        self.check_access("write")
         running = self.filtered(lambda c: c.state == "running")
         if running:
             running._sync_participants()
@@ -388,6 +426,7 @@ class CrmDripCampaign(models.Model):
 
     def action_open_test(self):
         self.ensure_one()
+        self.check_access("write")
         return {
             "type": "ir.actions.act_window",
             "name": _("Test %(campaign)s", campaign=self.name),
@@ -409,6 +448,7 @@ class CrmDripCampaign(models.Model):
 
     def action_view_participants(self):
         self.ensure_one()
+        self.check_access("read")
         return self._action_view(
             "crm.drip.participant",
             _("Participants"),
@@ -418,6 +458,7 @@ class CrmDripCampaign(models.Model):
 
     def action_view_traces(self):
         self.ensure_one()
+        self.check_access("read")
         return self._action_view(
             "crm.drip.trace", _("Traces"), [("campaign_id", "=", self.id)]
         )

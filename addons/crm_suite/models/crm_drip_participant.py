@@ -105,6 +105,7 @@ class CrmDripParticipant(models.Model):
 
     def action_open_record(self):
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": self.model_name,
@@ -113,6 +114,7 @@ class CrmDripParticipant(models.Model):
         }
 
     def action_stop(self):
+        self.check_access("write")
         self._finish("stopped", "manual")
         return True
 

@@ -7,6 +7,8 @@ from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from .crm_drip_privileges import campaign_owner, server_action_refusal
+
 TRIGGERS = [
     ("begin", "Beginning of the campaign"),
     ("after_parent", "After the parent step"),
@@ -249,6 +251,47 @@ class CrmDripStep(models.Model):
                     )
                 )
 
+    @api.constrains("server_action_id", "action_type", "campaign_id")
+    def _check_server_action(self):
+        """Only who could run a server action may have a step run it, for a
+        campaign whose owner may run it too (checked again when it runs)."""
+        if self.env.su:
+            return
+        self._check_server_action_privileges(self.env.user)
+
+    def _check_server_action_privileges(self, user=None):
+        """Refuse server actions that ``user`` (and each campaign's owner)
+        could not run themselves."""
+        for step in self:
+            action = step.server_action_id
+            if step.action_type != "server_action" or not action:
+                continue
+            campaign = step.campaign_id
+            owner = campaign_owner(campaign)
+            for judged in (user, owner):
+                reason = judged and server_action_refusal(
+                    action, judged, campaign.model_name
+                )
+                if reason:
+                    raise ValidationError(
+                        self.env._(
+                            "Step %(step)s cannot run this server action. %(reason)s",
+                            step=step.name,
+                            reason=reason,
+                        )
+                    )
+            if user and user != owner and not user.has_group("base.group_system"):
+                # the step runs with the owner's rights, not the user's
+                raise ValidationError(
+                    self.env._(
+                        "Step %(step)s runs its server action as %(owner)s, the "
+                        "campaign's responsible: only they or a Settings "
+                        "administrator may set it up or change what it runs on.",
+                        step=step.name,
+                        owner=owner.name,
+                    )
+                )
+
     def _check_action_settings(self):
         """What a step needs to run; checked when its campaign starts."""
         for step in self:
@@ -450,6 +493,7 @@ class CrmDripStep(models.Model):
 
     def action_view_traces(self):
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.name,

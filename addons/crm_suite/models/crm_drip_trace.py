@@ -13,6 +13,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from .crm_drip_privileges import owner_context, server_action_refusal
 from .crm_drip_step import EVENT_EFFECTS, EVENT_TRIGGERS, NEGATIVE_TRIGGERS, OPPOSITE
 from .crm_lead import _auto_commit
 
@@ -581,6 +582,8 @@ class CrmDripTrace(models.Model):
             if live:
                 live._execute_email(step, now)
             return
+        if step.action_type == "server_action" and not live._owner_may_run(step, now):
+            return
         getattr(live, f"_execute_{step.action_type}")(step, now)
         live._set_done(now)
 
@@ -714,11 +717,38 @@ class CrmDripTrace(models.Model):
             )
         self.env["crm.lead.score.line"].sudo().create(lines)
 
+    def _owner_may_run(self, step, now):
+        """Whether the campaign's owner may still run the step's server
+        action; if not, these traces end in error and nothing runs."""
+        campaign = step.campaign_id
+        reason = server_action_refusal(
+            step.server_action_id,
+            campaign._owner(),
+            campaign.model_name,
+            company=campaign.company_id,
+        )
+        if not reason:
+            return True
+        self.write(
+            {
+                "state": "error",
+                "state_message": self.env._("Not run: %(reason)s", reason=reason)[:500],
+                "done_date": now,
+                "lock_token": False,
+            }
+        )
+        return False
+
     def _execute_server_action(self, step, now):
+        """Run the step's server action as the campaign's owner (Odoo then
+        checks the action's groups and the owner's rights on the records)."""
         records = self._records_of()
         if not records:
             return
-        step.server_action_id.sudo().with_context(
+        campaign = step.campaign_id
+        owner = campaign._owner()
+        step.server_action_id.with_user(owner).with_context(
+            **owner_context(campaign, owner),
             active_model=records._name,
             active_ids=records.ids,
             active_id=records[:1].id,
@@ -861,17 +891,23 @@ class CrmDripTrace(models.Model):
         mailing = step._ensure_mailing()
         records = self._records_of()
         trace_by_res = {t.participant_id.res_id: t.id for t in self}
-        # sudo: the composer sends as the campaign's job; rights on the
-        # records were checked when the campaign was configured
+        # sudo: the composer's bookkeeping (emails, mailing traces) is the
+        # campaign job's; the rendering runs as the campaign's owner, as
+        # Odoo's mailings render as their user (see mail.compose.message)
         mailing = mailing.sudo()
         template = step.mail_template_id.sudo()
+        owner = step.campaign_id._owner()
+        render_context = owner_context(step.campaign_id, owner)
         context = dict(
             mailing._get_mass_mailing_context(),
             default_composition_mode="mass_mail",
             mail_composer_force_partners=False,
             crm_drip_trace_by_res=trace_by_res,
+            crm_drip_render_uid=owner.id,
+            crm_drip_render_company_ids=render_context["allowed_company_ids"],
         )
-        Composer = self.env["mail.compose.message"].sudo()
+        # the owner's composer (composers are their creator's), as superuser
+        Composer = self.env["mail.compose.message"].with_user(owner).sudo()
         values = {
             "composition_mode": "mass_mail",
             "model": records._name,
@@ -892,7 +928,11 @@ class CrmDripTrace(models.Model):
             # a plain template (subject, body, sender): its translation of
             # each language goes through the body path Odoo's own mailings
             # use, one composer per language (cheaper than the template path)
-            langs = template.with_context(**context)._render_lang(records.ids)
+            langs = (
+                template.with_user(owner)
+                .with_context(**dict(context, **render_context))
+                ._render_lang(records.ids)
+            )
             by_lang = defaultdict(list)
             for res_id in records.ids:
                 by_lang[langs.get(res_id) or False].append(res_id)
@@ -977,6 +1017,9 @@ class CrmDripTrace(models.Model):
         traces = self.filtered(lambda t: t.state == "scheduled")
         if not traces:
             raise UserError(_("Only scheduled steps can be run."))
+        if not self.env.su:
+            # who runs a step now must be able to run its server action
+            traces.step_id._check_server_action_privileges(self.env.user)
         if traces.filtered(lambda t: t.participant_id.state != "running"):
             raise UserError(_("The participant of this step is no longer running."))
         self.env.flush_all()

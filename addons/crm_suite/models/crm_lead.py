@@ -307,7 +307,7 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------------
     def action_recompute_score(self):
         """Rescore these leads now (any lead, open or not)."""
-        self.check_access("read")
+        self.check_access("write")
         for batch in self._score_batches():
             batch._score_recompute()
         return True

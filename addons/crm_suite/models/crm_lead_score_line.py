@@ -136,6 +136,7 @@ class CrmLeadScoreLine(models.Model):
         """Open the record the line comes from (the lead, the mailing trace,
         the message of a done activity...), with the user's own rights."""
         self.ensure_one()
+        self.check_access("read")
         record = (
             self.env[self.res_model].browse(self.res_id).exists()
             if self.res_model in self.env and self.res_id

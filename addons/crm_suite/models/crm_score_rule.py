@@ -251,6 +251,7 @@ class CrmScoreRule(models.Model):
     # ------------------------------------------------------------------
     def action_view_leads(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_all_leads")
         if self.rule_type == "fit":
             domain = expression.AND(

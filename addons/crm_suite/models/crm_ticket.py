@@ -792,6 +792,7 @@ class CrmTicket(models.Model):
     def action_assign_to_me(self):
         self.check_access("write")
         self.write({"user_id": self.env.user.id})
+        return True
 
     def action_close(self):
         """Move to the team's first closing stage (one lookup per team)."""
@@ -809,12 +810,15 @@ class CrmTicket(models.Model):
                     )
                 )
             tickets.stage_id = stage
+        return True
 
     def action_view_customer_tickets(self):
         self.ensure_one()
+        self.check_access("read")
         return self.commercial_partner_id.action_view_crm_tickets()
 
     def action_open_merge(self):
+        self.check_access("write")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Merge Tickets"),

@@ -176,6 +176,7 @@ class CrmTicketSla(models.Model):
 
     def action_view_tickets(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_suite.crm_ticket_action"
         )

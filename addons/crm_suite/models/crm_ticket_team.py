@@ -262,6 +262,7 @@ class CrmTicketTeam(models.Model):
 
     def _action_tickets(self, domain, name):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_suite.crm_ticket_action"
         )

@@ -36,6 +36,7 @@ class ResPartner(models.Model):
 
     def action_view_crm_tickets(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_suite.crm_ticket_action"
         )

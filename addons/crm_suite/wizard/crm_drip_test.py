@@ -44,6 +44,7 @@ class CrmDripTest(models.TransientModel):
     def action_launch(self):
         self.ensure_one()
         campaign = self.campaign_id
+        campaign.check_access("write")
         record = self.record_ref
         if not record or record._name != campaign.model_name:
             raise UserError(
@@ -52,7 +53,11 @@ class CrmDripTest(models.TransientModel):
                     model=campaign.model_id.name,
                 )
             )
+        record.check_access("read")
         campaign._check_startable()
+        if not self.env.su:
+            # the test runs the steps as the campaign's owner, for this user
+            campaign.step_ids._check_server_action_privileges(self.env.user)
         campaign.step_ids.filtered(lambda s: s.action_type == "email")._ensure_mailing()
         participant = self.env["crm.drip.participant"].create(
             {
