@@ -1,8 +1,13 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from werkzeug.exceptions import NotFound
+
+from odoo import http
 from odoo.http import request
 
 from odoo.addons.mass_mailing.controllers.main import MassMailController
+
+from ..models.mailing_trace import CLICK_SIGNATURE_PARAM
 
 
 class CrmSuiteMassMailController(MassMailController):
@@ -15,3 +20,22 @@ class CrmSuiteMassMailController(MassMailController):
         return super()._mailing_unsubscribe_from_document(
             mailing, document_id, email, hash_token
         )
+
+    @http.route()
+    def full_url_redirect(self, code, mailing_trace_id, **post):
+        """A tracked link of a drip step's email counts as its recipient's
+        click only with the signature of its trace: without it (another
+        recipient's trace id, a forged or truncated signature) nothing is
+        recorded, neither Odoo's click nor a drip branch nor a score event,
+        and the visitor still lands on the link's page. Other mailings keep
+        Odoo's behaviour."""
+        # sudo: public route, the trace is only read to know its mailing
+        trace = request.env["mailing.trace"].sudo().browse(mailing_trace_id).exists()
+        if trace and trace._crm_drip_is_signed():
+            signature = post.get(CLICK_SIGNATURE_PARAM)
+            if not trace._crm_drip_check_click_signature(signature):
+                redirect_url = request.env["link.tracker"].get_url_from_code(code)
+                if not redirect_url:
+                    raise NotFound()
+                return request.redirect(redirect_url, code=301, local=False)
+        return super().full_url_redirect(code, mailing_trace_id, **post)

@@ -1,6 +1,13 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.tools import consteq
+from odoo.tools.misc import hmac
+
+# query parameter of a drip email's tracked links that carries the signature
+CLICK_SIGNATURE_PARAM = "sig"
+# HMAC scope of that signature (one key per use of the database secret)
+CLICK_SIGNATURE_SCOPE = "crm_suite-mailing_trace-click"
 
 # trace field -> engagement event it records
 TRACE_EVENTS = {
@@ -71,6 +78,31 @@ class MailingTrace(models.Model):
     @api.returns("self")
     def set_canceled(self, domain=None):
         return super().set_canceled(domain=domain)
+
+    # ------------------------------------------------------------------
+    # Signed tracked links of drip emails
+    # ------------------------------------------------------------------
+
+    def _crm_drip_is_signed(self):
+        """The trace of a drip step's email: its tracked links carry a
+        signature and a click without it records nothing (every recipient
+        of a mailing shares the link codes, the trace id in the URL is the
+        only thing telling recipients apart)."""
+        self.ensure_one()
+        return bool(self.crm_drip_trace_id or self.mass_mailing_id.crm_drip_step_id)
+
+    def _crm_drip_click_signature(self):
+        """HMAC-SHA256 of the trace id keyed with the database secret,
+        128 bits in hex (URL-safe)."""
+        self.ensure_one()
+        # sudo: the database secret is readable by the superuser only
+        return hmac(self.env(su=True), CLICK_SIGNATURE_SCOPE, self.id)[:32]
+
+    def _crm_drip_check_click_signature(self, signature):
+        self.ensure_one()
+        if not signature or not isinstance(signature, str):
+            return False
+        return consteq(signature, self._crm_drip_click_signature())
 
     def _crm_drip_react(self, vals):
         """Tell drip campaigns what happened to their emails: one statement
