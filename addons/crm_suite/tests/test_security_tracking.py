@@ -11,10 +11,12 @@ OFFER_URL = "https://www.example.com/offer"
 
 @tagged("post_install", "-at_install", "crm_suite_security")
 class TestSecurityTracking(DripCase, HttpCase):
-    """Every recipient of a drip step's email shares its link codes: the
-    trace id in ``/r/<code>/m/<trace id>`` is signed, and a click on another
-    recipient's trace id (no signature, a wrong one, one's own) records
-    nothing: no click, no drip branch, no score event."""
+    """Every recipient of a mailing's email shares its link codes: the trace
+    id in ``/r/<code>/m/<trace id>`` is signed. A click on another
+    recipient's trace id (no signature, a wrong one, one's own) of a drip
+    step's email records nothing: no click, no drip branch, no score event;
+    of another mailing's email it is Odoo's click (its statistics) but no
+    score event."""
 
     @classmethod
     def setUpClass(cls):
@@ -65,7 +67,7 @@ class TestSecurityTracking(DripCase, HttpCase):
         leads, welcome, _clicked, bodies = self._send_offer("signbody")
         for lead in leads:
             trace = self._mailing_trace(welcome, lead)
-            signature = trace._crm_drip_click_signature()
+            signature = trace._crm_click_signature()
             self.assertEqual(len(signature), 32)
             links = re.findall(r'href="([^"]*/r/[^"]*)"', bodies[lead])
             self.assertEqual(len(links), 1, bodies[lead])
@@ -75,7 +77,7 @@ class TestSecurityTracking(DripCase, HttpCase):
         # the email as it leaves the server carries the signed link, also in
         # its plain-text part
         mail = self._mails(welcome, leads[0])
-        signature = self._mailing_trace(welcome, leads[0])._crm_drip_click_signature()
+        signature = self._mailing_trace(welcome, leads[0])._crm_click_signature()
         [outgoing] = mail._prepare_outgoing_list()
         self.assertIn(f"?sig={signature}", outgoing["body"])
         self.assertIn(f"?sig={signature}", outgoing["body_alternative"])
@@ -97,7 +99,7 @@ class TestSecurityTracking(DripCase, HttpCase):
             f"{code_path}/m/{victim_trace.id}?sig=",
             f"{code_path}/m/{victim_trace.id}?sig=0123456789abcdef0123456789abcdef",
             f"{code_path}/m/{victim_trace.id}"
-            f"?sig={attacker_trace._crm_drip_click_signature()}",
+            f"?sig={attacker_trace._crm_click_signature()}",
             f"{code_path}/m/{victim_trace.id}?sig[]=x",
         ]
         for url in forged:
@@ -118,7 +120,7 @@ class TestSecurityTracking(DripCase, HttpCase):
         # the victim's own, signed link is the victim's click
         response = self.url_open(
             f"{code_path}/m/{victim_trace.id}"
-            f"?sig={victim_trace._crm_drip_click_signature()}",
+            f"?sig={victim_trace._crm_click_signature()}",
             allow_redirects=False,
         )
         self.assertEqual(response.status_code, 301)
@@ -136,6 +138,135 @@ class TestSecurityTracking(DripCase, HttpCase):
         self.assertEqual(welcome.clicked_count, 1)
         # nothing of it went to the attacker's trace
         self.assertFalse(attacker_trace.links_click_datetime)
+
+    # ------------------------------------------------------------------
+    # Other mailings: Odoo's click, but no score without the signature
+    # ------------------------------------------------------------------
+
+    def _trace_lines(self, leads, trace):
+        return leads.score_line_ids.filtered(
+            lambda line: line.event_id.res_model == "mailing.trace"
+            and line.event_id.res_id == trace.id
+        )
+
+    def _send_mailing(self, model, records):
+        """A regular mailing (no drip step) with one tracked link, sent to
+        ``records``: {record: body of its email as it leaves the server}."""
+        mailing = self.env["mailing.mailing"].create(
+            {
+                "subject": "News",
+                "body_html": f'<p>See <a href="{OFFER_URL}">our offer</a>.</p>',
+                "mailing_model_id": self.env["ir.model"]._get(model).id,
+                "mailing_domain": repr([("id", "in", records.ids)]),
+                "email_from": "news@example.com",
+                "keep_archives": True,
+            }
+        )
+        mailing.action_send_mail()
+        self.env.flush_all()
+        mails = self.env["mail.mail"].search([("mailing_id", "=", mailing.id)])
+        self.assertEqual(len(mails), len(records))
+        bodies = {}
+        for record in records:
+            mail = mails.filtered(lambda m, record=record: m.res_id == record.id)
+            bodies[record] = str(mail._prepare_outgoing_body())
+        return mailing, bodies
+
+    def _assert_forged_click_scores_nothing(self, model, records, leads_of):
+        """``records[0]`` (the attacker) clicks with ``records[1]``'s trace
+        id: Odoo records the click on the victim's trace, as it always did,
+        but no engagement event and no score line; the victim's own signed
+        link scores."""
+        mailing, bodies = self._send_mailing(model, records)
+        attacker, victim = records
+        trace_of = {
+            record: mailing.mailing_trace_ids.filtered(
+                lambda t, record=record: t.model == model and t.res_id == record.id
+            )
+            for record in records
+        }
+        attacker_trace, victim_trace = trace_of[attacker], trace_of[victim]
+        self.assertFalse(victim_trace._crm_click_needs_signature())
+        # every recipient's link is signed with its own trace
+        for record, trace in trace_of.items():
+            links = re.findall(r'href="([^"]*/r/[^"]*)"', bodies[record])
+            self.assertEqual(len(links), 1, bodies[record])
+            self.assertRegex(
+                links[0],
+                rf"/r/[A-Za-z0-9]+/m/{trace.id}\?sig={trace._crm_click_signature()}$",
+            )
+        code_path = re.search(
+            r'href="[^"]*(/r/[A-Za-z0-9]+)/m/', bodies[attacker]
+        ).group(1)
+        victim_leads = leads_of(victim)
+        self.assertTrue(victim_leads)
+        lines_before = victim_leads.score_line_ids
+        scores_before = victim_leads.mapped("score_engagement")
+        Click = self.env["link.tracker.click"]
+        forged = [
+            f"{code_path}/m/{victim_trace.id}",
+            f"{code_path}/m/{victim_trace.id}?sig=",
+            f"{code_path}/m/{victim_trace.id}"
+            f"?sig={attacker_trace._crm_click_signature()}",
+            f"{code_path}/m/{victim_trace.id}?sig[]=x",
+        ]
+        for url in forged:
+            response = self.url_open(url, allow_redirects=False)
+            self.assertEqual(response.status_code, 301, url)
+            self.assertTrue(response.headers["Location"].startswith(OFFER_URL), url)
+        self.env.invalidate_all()
+        # Odoo's mailing statistics: as without our addon
+        self.assertTrue(victim_trace.links_click_datetime)
+        self.assertEqual(victim_trace.trace_status, "open")
+        self.assertEqual(
+            len(Click.search([("mailing_trace_id", "=", victim_trace.id)])),
+            len(forged),
+        )
+        # ... but no engagement event, no score line, no score
+        self.assertFalse(self._click_events(victim_trace))
+        self.assertEqual(victim_leads.score_line_ids, lines_before)
+        self.assertFalse(self._trace_lines(victim_leads, victim_trace))
+        self.assertEqual(victim_leads.mapped("score_engagement"), scores_before)
+        self.assertFalse(attacker_trace.links_click_datetime)
+
+        # the victim's own, signed link scores
+        response = self.url_open(
+            f"{code_path}/m/{victim_trace.id}"
+            f"?sig={victim_trace._crm_click_signature()}",
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 301)
+        self.assertTrue(response.headers["Location"].startswith(OFFER_URL))
+        self.env.invalidate_all()
+        self.assertIn(
+            "email_clicked", self._click_events(victim_trace).mapped("event_type")
+        )
+        self.assertTrue(self._trace_lines(victim_leads, victim_trace))
+        for lead, before in zip(victim_leads, scores_before, strict=True):
+            self.assertGreater(lead.score_engagement, before)
+
+    def test_forged_click_on_lead_mailing_scores_nothing(self):
+        leads = self._leads(2, "newslead")
+        self._assert_forged_click_scores_nothing("crm.lead", leads, lambda lead: lead)
+
+    def test_forged_click_on_partner_mailing_scores_nothing(self):
+        partners = self.env["res.partner"].create(
+            [
+                {"name": f"News contact {index}", "email": f"news{index}@example.com"}
+                for index in range(2)
+            ]
+        )
+        leads = self.env["crm.lead"].create(
+            [
+                {"name": f"News opportunity {p.name}", "partner_id": p.id}
+                for p in partners
+            ]
+        )
+        self._assert_forged_click_scores_nothing(
+            "res.partner",
+            partners,
+            lambda partner: leads.filtered(lambda lead: lead.partner_id == partner),
+        )
 
     def test_other_mailings_keep_odoo_tracking(self):
         lead = self._leads(1, "plainmail")
@@ -158,8 +289,10 @@ class TestSecurityTracking(DripCase, HttpCase):
         link = self.env["link.tracker"].create(
             {"url": OFFER_URL, "mass_mailing_id": mailing.id}
         )
-        self.assertFalse(trace._crm_drip_is_signed())
+        self.assertFalse(trace._crm_click_needs_signature())
         response = self.url_open(f"/r/{link.code}/m/{trace.id}", allow_redirects=False)
         self.assertEqual(response.status_code, 301)
         self.env.invalidate_all()
         self.assertTrue(trace.links_click_datetime)
+        # unsigned (like an email sent before links were signed): no score
+        self.assertFalse(self._click_events(trace))
