@@ -708,8 +708,13 @@ class CrmTicket(models.Model):
         return res
 
     def _subscribe_cc(self, msg_dict):
-        """Contacts in To and CC follow the ticket; our own aliases (Odoo's
-        partner lookup skips them) and catchall or bounce addresses never do."""
+        """Addresses in To and CC follow the ticket when they are contacts of
+        its customer (same commercial entity): anyone can send an email with
+        a customer's From and their own address in CC, and followers receive
+        the agents' replies. A team with ``allow_new_cc_followers`` lets
+        unknown addresses follow too (they become contacts). Our own aliases
+        (Odoo's partner lookup skips them) and catchall or bounce addresses
+        never follow."""
         emails = tools.mail.email_split_and_format(
             ",".join(filter(None, [msg_dict.get("cc"), msg_dict.get("to")]))
         )
@@ -718,24 +723,42 @@ class CrmTicket(models.Model):
         technical = set(domains.mapped("catchall_email")) | set(
             domains.mapped("bounce_email")
         )
-        customer = tools.email_normalize(self.partner_email or "")
-        wanted = [
-            email
-            for email in emails
-            if (normalized := tools.email_normalize(email))
-            and normalized not in technical
-            and normalized != customer
-        ]
-        if not wanted:
-            return
-        # sudo: the mail gateway runs as the alias owner; CC'd people become
-        # contacts so that they get the replies, as they expect
-        partners = self.sudo()._mail_find_partner_from_emails(
-            wanted, records=self, force_create=True
-        )
-        partner_ids = [partner.id for partner in partners if partner]
-        if partner_ids:
-            self.message_subscribe(partner_ids=partner_ids)
+        for ticket in self:
+            customer = tools.email_normalize(ticket.partner_email or "")
+            wanted = {
+                normalized: email
+                for email in emails
+                if (normalized := tools.email_normalize(email))
+                and normalized not in technical
+                and normalized != customer
+            }
+            if not wanted:
+                continue
+            if ticket.team_id.allow_new_cc_followers:
+                # sudo: the mail gateway runs as the alias owner; CC'd people
+                # become contacts so that they get the replies, as they expect
+                partners = ticket.sudo()._mail_find_partner_from_emails(
+                    list(wanted.values()), records=ticket, force_create=True
+                )
+            elif entity := ticket.partner_id.commercial_partner_id:
+                # sudo: the gateway's user may not read every contact of the
+                # customer; only the customer's own contacts are looked up
+                partners = (
+                    self.env["res.partner"]
+                    .sudo()
+                    .search(
+                        [
+                            ("email_normalized", "in", list(wanted)),
+                            ("commercial_partner_id", "=", entity.id),
+                        ],
+                        order="id",
+                    )
+                )
+            else:
+                continue
+            partner_ids = list(dict.fromkeys(p.id for p in partners if p))
+            if partner_ids:
+                ticket.message_subscribe(partner_ids=partner_ids)
 
     def _message_post_after_hook(self, message, msg_values):
         """Track who spoke last: the customer or an agent. An agent's first

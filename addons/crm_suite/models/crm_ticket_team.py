@@ -97,6 +97,13 @@ class CrmTicketTeam(models.Model):
     alias_contact = fields.Selection(
         related="alias_id.alias_contact", readonly=False, string="Accept Emails From"
     )
+    allow_new_cc_followers = fields.Boolean(
+        string="New Contacts in CC Follow",
+        help="Addresses in CC (or To) of a customer's email follow the ticket "
+        "when they are contacts of the ticket's customer. With this option, "
+        "unknown addresses become contacts and follow too: anyone can put "
+        "any address in CC, so they would receive the agents' replies.",
+    )
     # dashboard
     ticket_ids = fields.One2many("crm.ticket", "team_id", string="Tickets")
     open_ticket_count = fields.Integer(compute="_compute_ticket_counts")

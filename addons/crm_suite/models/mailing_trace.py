@@ -1,6 +1,17 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.tools import consteq
+from odoo.tools.misc import hmac
+
+# query parameter of a mailing email's tracked links that carries the signature
+CLICK_SIGNATURE_PARAM = "sig"
+# HMAC scope of that signature (one key per use of the database secret)
+CLICK_SIGNATURE_SCOPE = "crm_suite-mailing_trace-click"
+# context key of the click route for a click without a valid signature on a
+# trace of a mailing that is not a drip step's: Odoo records its click and
+# open (its mailing statistics), but they record no engagement event
+CRM_SCORE_UNSIGNED_CLICK = "crm_score_unsigned_click"
 
 # trace field -> engagement event it records
 TRACE_EVENTS = {
@@ -72,6 +83,33 @@ class MailingTrace(models.Model):
     def set_canceled(self, domain=None):
         return super().set_canceled(domain=domain)
 
+    # ------------------------------------------------------------------
+    # Signed tracked links
+    # ------------------------------------------------------------------
+
+    def _crm_click_needs_signature(self):
+        """The trace of a drip step's email: a click without its signature
+        records nothing at all (every recipient of a mailing shares the link
+        codes, the trace id in the URL is the only thing telling recipients
+        apart, and a drip click branches the campaign). The unsigned click of
+        another mailing's trace is Odoo's click, but it scores nothing (see
+        ``CRM_SCORE_UNSIGNED_CLICK``)."""
+        self.ensure_one()
+        return bool(self.crm_drip_trace_id or self.mass_mailing_id.crm_drip_step_id)
+
+    def _crm_click_signature(self):
+        """HMAC-SHA256 of the trace id keyed with the database secret,
+        128 bits in hex (URL-safe)."""
+        self.ensure_one()
+        # sudo: the database secret is readable by the superuser only
+        return hmac(self.env(su=True), CLICK_SIGNATURE_SCOPE, self.id)[:32]
+
+    def _crm_click_signature_ok(self, signature):
+        self.ensure_one()
+        if not signature or not isinstance(signature, str):
+            return False
+        return consteq(signature, self._crm_click_signature())
+
     def _crm_drip_react(self, vals):
         """Tell drip campaigns what happened to their emails: one statement
         per event, and none for emails that are not a campaign's."""
@@ -98,6 +136,9 @@ class MailingTrace(models.Model):
             Trace._on_mailing_event(event, drip_ids)
 
     def _crm_score_record_events(self, trace_fields):
+        if self.env.context.get(CRM_SCORE_UNSIGNED_CLICK):
+            # anybody who received the mailing could have clicked for them
+            return []
         events = []
         for trace in self:
             if trace.model not in ("crm.lead", "res.partner") or not trace.res_id:
