@@ -11,3 +11,4 @@ from . import test_crm_ticket_mail
 from . import test_crm_ticket_portal
 from . import test_crm_drip
 from . import test_crm_drip_mail
+from . import test_security_domains
