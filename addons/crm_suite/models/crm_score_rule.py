@@ -174,6 +174,7 @@ class CrmScoreRule(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_lead_count(self):
         counts = {}
         saved = self.filtered(lambda r: isinstance(r.id, int))

@@ -199,6 +199,8 @@ def eval_domain(env, text):
     if not isinstance(domain, list | tuple):
         raise DomainError(env._("A filter must be a list of conditions."))
     domain = list(domain)
+    if not domain:
+        return []
     for element in domain:
         if element in ("&", "|", "!"):
             continue

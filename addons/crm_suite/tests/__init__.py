@@ -12,3 +12,4 @@ from . import test_crm_ticket_portal
 from . import test_crm_drip
 from . import test_crm_drip_mail
 from . import test_security_domains
+from . import test_security_record_rules
