@@ -108,14 +108,15 @@ def _check_node(env, node):
         if node.id not in PLAIN_NAMES:
             raise DomainError(
                 env._(
-                    "“%(name)s” is not a value a filter may use (use uid, "
-                    "company_id, company_ids, context_today() and the date "
-                    "helpers).",
+                    "“%(name)s” is not a value a filter may use: use uid (the "
+                    "user's id), company_id, company_ids, context_today() and "
+                    "the date helpers.",
                     name=node.id,
                 )
             )
         return
     if isinstance(node, ast.Attribute):
+        _check_node(env, node.value)
         if node.attr.startswith("_") or node.attr not in DATE_ATTRIBUTES:
             raise DomainError(
                 env._(
@@ -124,7 +125,7 @@ def _check_node(env, node):
                     name=node.attr,
                 )
             )
-        return _check_node(env, node.value)
+        return
     if isinstance(node, ast.Call):
         return _check_call(env, node)
     if isinstance(node, ast.BinOp) and isinstance(node.op, BIN_OPS):
