@@ -8,10 +8,15 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
-from odoo.tools.safe_eval import datetime, dateutil, safe_eval, time
 
 from .crm_drip_privileges import campaign_owner
 from .crm_lead import _auto_commit
+from .crm_suite_domain import (
+    DomainError,
+    domain_eval_context,
+    eval_domain,
+    validate_domain,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -202,32 +207,22 @@ class CrmDripCampaign(models.Model):
 
     @api.model
     def _domain_eval_context(self):
-        return {
-            "datetime": datetime,
-            "dateutil": dateutil,
-            "time": time,
-            "context_today": datetime.datetime.now,
-            "relativedelta": dateutil.relativedelta.relativedelta,
-            "uid": self.env.uid,
-            "user": self.env.user,
-        }
+        """Plain values only (no record, no environment): see crm_suite_domain."""
+        return domain_eval_context(self.env)
 
-    def _parse_domain(self, domain_text, model_name=None):
-        """The domain as a list, checked against the target model.
+    def _parse_domain(self, domain_text, model_name=None, validate=False):
+        """The domain as a list, a plain literal (it runs no code, whoever
+        stored it); with ``validate``, also checked against the target model
+        with the rights of the current user (on save).
 
         :raise ValidationError: when the text is no valid domain there
         """
         model_name = model_name or self.model_name
-        if not domain_text or not domain_text.strip():
-            return []
         try:
-            domain = safe_eval(domain_text, self._domain_eval_context())
-            if not isinstance(domain, list | tuple):
-                raise ValueError(domain_text)
-            domain = list(domain)
-            # normalizes and checks every field path on the model
-            expression.expression(domain, self.env[model_name].sudo())
-        except Exception as error:  # noqa: BLE001 - any parse or field error
+            if validate:
+                return validate_domain(self.env, domain_text, model_name)
+            return eval_domain(self.env, domain_text)
+        except DomainError as error:
             raise ValidationError(
                 _(
                     "The filter %(domain)s is not valid on %(model)s: %(error)s",
@@ -235,8 +230,7 @@ class CrmDripCampaign(models.Model):
                     model=self.env["ir.model"]._get(model_name).name,
                     error=error,
                 )
-            ) from error
-        return domain
+            ) from None
 
     @api.constrains("domain", "goal_domain", "model_id")
     def _check_domains(self):
@@ -245,8 +239,8 @@ class CrmDripCampaign(models.Model):
                 raise ValidationError(
                     _("A drip campaign targets leads, contacts or mailing contacts.")
                 )
-            campaign._parse_domain(campaign.domain)
-            campaign._parse_domain(campaign.goal_domain)
+            campaign._parse_domain(campaign.domain, validate=True)
+            campaign._parse_domain(campaign.goal_domain, validate=True)
 
     @api.constrains("model_id")
     def _check_model_fixed(self):
@@ -259,12 +253,63 @@ class CrmDripCampaign(models.Model):
                     _("The target of a campaign with participants cannot change.")
                 )
 
+    def _audience_company_domain(self):
+        """Records of the campaign's company (and shared ones) only."""
+        self.ensure_one()
+        if "company_id" not in self.env[self.model_name]._fields:
+            return []
+        return [("company_id", "in", [False, self.company_id.id])]
+
+    def _audience_model(self):
+        """The target model with the rights of the campaign's responsible (or
+        its creator), in the campaign's company only: the job runs as
+        superuser, the audience is what that person may see.
+
+        :raise UserError: when that person may not read the target there
+        """
+        self.ensure_one()
+        owner = self.user_id or self.create_uid
+        if not owner or self.company_id not in owner.sudo().company_ids:
+            raise UserError(
+                _(
+                    "The responsible of the campaign %(campaign)s must belong "
+                    "to its company %(company)s.",
+                    campaign=self.name,
+                    company=self.company_id.name,
+                )
+            )
+        Model = (
+            self.env[self.model_name]
+            .with_user(owner)
+            .with_context(allowed_company_ids=self.company_id.ids, active_test=True)
+        )
+        if not Model.has_access("read"):
+            raise UserError(
+                _(
+                    "The responsible of the campaign %(campaign)s may not read "
+                    "its target records: choose another responsible.",
+                    campaign=self.name,
+                )
+            )
+        return Model
+
+    def _audience_search(self, domain, ids=None):
+        """Ids of the target records among ``ids`` matching ``domain``, as
+        the campaign's responsible, in its company."""
+        self.ensure_one()
+        domain = expression.AND([domain, self._audience_company_domain()])
+        if ids is not None:
+            domain = expression.AND([[("id", "in", list(ids))], domain])
+        return self._audience_model().search(domain).ids
+
     def _records_query(self, domain):
-        """SQL selecting the ids of the target records matching ``domain``."""
-        # sudo: the audience is what the campaign's administrator defined,
-        # whoever runs the job
-        Model = self.env[self.model_name].sudo().with_context(active_test=True)
-        return Model._search(domain).subselect()
+        """SQL selecting the ids of the target records matching ``domain``,
+        as the campaign's responsible and in the campaign's company (see
+        _audience_model)."""
+        Model = self._audience_model()
+        return Model._search(
+            expression.AND([domain, self._audience_company_domain()])
+        ).subselect()
 
     # ------------------------------------------------------------------
     # Statistics
@@ -499,7 +544,12 @@ class CrmDripCampaign(models.Model):
     def _cron_sync_participants(self):
         campaigns = self.search([("state", "=", "running")])
         for index, campaign in enumerate(campaigns, start=1):
-            campaign._sync_participants()
+            try:
+                with self.env.cr.savepoint():
+                    campaign._sync_participants()
+            except UserError as error:
+                # its responsible may not act for it: the others still sync
+                _logger.warning("Drip campaign %s not synced: %s", campaign.id, error)
             if _auto_commit(self.env):
                 # one campaign at a time: a long sync keeps what it did
                 self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -632,11 +682,12 @@ class CrmDripCampaign(models.Model):
                 INSERT INTO crm_drip_participant (
                     campaign_id, model_name, res_id, email_normalized, state,
                     is_holdout, is_test, reached_goal, can_reenroll, enrol_date,
-                    company_id, create_uid, create_date, write_uid, write_date)
+                    company_id, lead_id, create_uid, create_date, write_uid,
+                    write_date)
                 SELECT %(campaign)s, %(model)s, r.id, r.email_normalized,
                        'running', random() * 100 < %(holdout)s, FALSE, FALSE,
-                       FALSE, %(now)s, %(company)s, %(uid)s, %(now)s, %(uid)s,
-                       %(now)s
+                       FALSE, %(now)s, %(company)s, %(lead)s, %(uid)s, %(now)s,
+                       %(uid)s, %(now)s
                   FROM (
                         SELECT DISTINCT ON (COALESCE(t.email_normalized, t.id::text))
                                t.id, t.email_normalized
@@ -662,6 +713,7 @@ class CrmDripCampaign(models.Model):
                 holdout=self.holdout_percent,
                 now=now,
                 company=self.company_id.id,
+                lead=SQL("r.id") if self.model_name == "crm.lead" else None,
                 uid=self.env.uid,
                 table=SQL.identifier(table),
                 records=self._records_query(domain),

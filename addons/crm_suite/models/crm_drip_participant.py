@@ -33,6 +33,16 @@ class CrmDripParticipant(models.Model):
         string="Record ID", model_field="model_name", required=True, index=True
     )
     record_name = fields.Char(string="Record", compute="_compute_record_name")
+    # The lead, for campaigns on leads: record rules show salespeople the
+    # participants of the leads they may read (set by the enrolment's SQL).
+    lead_id = fields.Many2one(
+        "crm.lead",
+        compute="_compute_lead_id",
+        store=True,
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+    )
     email_normalized = fields.Char(string="Email", index=True, readonly=True)
     state = fields.Selection(
         [("running", "Running"), ("completed", "Completed"), ("stopped", "Stopped")],
@@ -93,6 +103,23 @@ class CrmDripParticipant(models.Model):
             participant.record_name = names.get(
                 (participant.model_name, participant.res_id)
             ) or _("Deleted record #%(id)s", id=participant.res_id)
+
+    @api.depends("model_name", "res_id")
+    def _compute_lead_id(self):
+        leads = self.filtered(lambda p: p.model_name == "crm.lead")
+        existing = set(
+            self.env["crm.lead"]
+            .browse(leads.mapped("res_id"))
+            .with_context(active_test=False)
+            .exists()
+            .ids
+        )
+        for participant in self:
+            participant.lead_id = (
+                participant.res_id
+                if participant in leads and participant.res_id in existing
+                else False
+            )
 
     def _records(self):
         """The enrolled records of one model (missing ones left out)."""

@@ -234,7 +234,7 @@ class CrmDripStep(models.Model):
     @api.constrains("domain", "campaign_id")
     def _check_domain(self):
         for step in self:
-            step.campaign_id._parse_domain(step.domain)
+            step.campaign_id._parse_domain(step.domain, validate=True)
 
     @api.constrains("mail_template_id", "action_type", "campaign_id")
     def _check_template_model(self):

@@ -492,8 +492,6 @@ class CrmDripTrace(models.Model):
         """Run one step for these traces (all of ``step``)."""
         campaign = step.campaign_id
         participants = self.participant_id
-        Model = self.env[campaign.model_name].sudo().with_context(active_test=True)
-        # sudo: the job runs the campaign for its administrator
         record_ids = set(participants._records().ids)
         by_record = {trace.participant_id.res_id: trace for trace in self}
         gone = self.filtered(lambda t: t.participant_id.res_id not in record_ids)
@@ -505,7 +503,8 @@ class CrmDripTrace(models.Model):
         # goal reached: the participant completes, its steps stop here
         if campaign.goal_domain and ids:
             goal = campaign._parse_domain(campaign.goal_domain)
-            reached = Model.search([("id", "in", ids)] + goal).ids
+            # as the campaign's responsible, in its company (not as superuser)
+            reached = campaign._audience_search(goal, ids)
             if reached:
                 traces = self.browse([by_record[rid].id for rid in reached])
                 traces.participant_id._finish("completed", "goal", now)
@@ -547,16 +546,14 @@ class CrmDripTrace(models.Model):
             return
         # the campaign's filter, then the step's own (and its ancestors')
         live_ids = live.participant_id.mapped("res_id")
-        matching = set(
-            Model.search([("id", "in", live_ids)] + step._applied_domain()).ids
-        )
+        matching = set(campaign._audience_search(step._applied_domain(), live_ids))
         missed = live.filtered(lambda t: t.participant_id.res_id not in matching)
         if missed:
             in_campaign = set(
-                Model.search(
-                    [("id", "in", missed.participant_id.mapped("res_id"))]
-                    + campaign._parse_domain(campaign.domain)
-                ).ids
+                campaign._audience_search(
+                    campaign._parse_domain(campaign.domain),
+                    missed.participant_id.mapped("res_id"),
+                )
             )
             left = missed.filtered(
                 lambda t: t.participant_id.res_id not in in_campaign

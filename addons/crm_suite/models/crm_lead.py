@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL, format_datetime, ormcache
 from odoo.tools.mail import mail_header_msgid_re
@@ -600,7 +600,12 @@ class CrmLead(models.Model):
             except Exception:  # noqa: BLE001 - refused on save; never block scoring
                 _logger.warning("Scoring rule %s has an invalid filter", rule.id)
                 continue
-            query = Lead._search(expression.AND([domain, rule._get_scope_domain()]))
+            try:
+                # as superuser for the scoring engine; as the user (their
+                # record rules and field rights) for a count they look at
+                query = Lead._search(expression.AND([domain, rule._get_scope_domain()]))
+            except AccessError:
+                continue
             if query.is_empty():
                 continue
             if query._joins or query.table != "crm_lead":

@@ -27,7 +27,11 @@ class CrmScoreEvent(models.Model):
     )
     res_model = fields.Char(string="Source Model", required=True)
     res_id = fields.Many2oneReference(string="Source Record", model_field="res_model")
-    company_id = fields.Many2one("res.company")
+    # The company of the lead, else of the contact, else the one the event
+    # was recorded in: record rules keep events within their company.
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
 
     def init(self):
         # One event per source record and moment: replaying a hook (or a
@@ -41,6 +45,39 @@ class CrmScoreEvent(models.Model):
         )
 
     @api.model
+    def _event_companies(self, events):
+        """The company of each event: the one given, else its lead's, else
+        its contact's, else the current company (two queries in all)."""
+        lead_ids = {e["lead_id"] for e in events if e.get("lead_id")}
+        partner_ids = {e["partner_id"] for e in events if e.get("partner_id")}
+        lead_company, partner_company = {}, {}
+        if lead_ids:
+            self.env["crm.lead"].flush_model(["company_id"])
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id, company_id FROM crm_lead WHERE id = ANY(%s)",
+                    list(lead_ids),
+                )
+            )
+            lead_company = dict(self.env.cr.fetchall())
+        if partner_ids:
+            self.env["res.partner"].flush_model(["company_id"])
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id, company_id FROM res_partner WHERE id = ANY(%s)",
+                    list(partner_ids),
+                )
+            )
+            partner_company = dict(self.env.cr.fetchall())
+        return [
+            event.get("company_id")
+            or lead_company.get(event.get("lead_id"))
+            or partner_company.get(event.get("partner_id"))
+            or self.env.company.id
+            for event in events
+        ]
+
+    @api.model
     def _record(self, events):
         """Record engagement events and rescore the leads they count for.
 
@@ -52,6 +89,7 @@ class CrmScoreEvent(models.Model):
         if not events:
             return []
         now = fields.Datetime.now()
+        companies = self._event_companies(events)
         rows = [
             SQL(
                 "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
@@ -61,13 +99,13 @@ class CrmScoreEvent(models.Model):
                 event.get("partner_id") or None,
                 event["res_model"],
                 event.get("res_id") or 0,
-                event.get("company_id") or None,
+                companies[index],
                 self.env.uid,
                 now,
                 self.env.uid,
                 now,
             )
-            for event in events
+            for index, event in enumerate(events)
         ]
         self.env.cr.execute(
             SQL(

@@ -1,14 +1,17 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from dateutil.relativedelta import relativedelta
-
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
-from odoo.tools.safe_eval import datetime, safe_eval, time
 
 from .crm_lead import open_lead_sql
+from .crm_suite_domain import (
+    DomainError,
+    domain_eval_context,
+    eval_domain,
+    validate_domain,
+)
 
 ENGAGEMENT_EVENTS = [
     ("email_opened", "Email opened"),
@@ -103,23 +106,17 @@ class CrmScoreRule(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _domain_eval_context(self):
-        today = fields.Date.context_today(self)
-        return {
-            "datetime": datetime,
-            "time": time,
-            "relativedelta": relativedelta,
-            "context_today": lambda: today,
-            "uid": self.env.uid,
-            "user": self.env.user,
-        }
+        """Plain values only (no record, no environment): see crm_suite_domain."""
+        return domain_eval_context(self.env)
 
     def _get_lead_domain(self):
-        """The rule's filter as a domain on crm.lead (raises on a bad filter)."""
+        """The rule's filter as a domain on crm.lead (raises on a bad filter).
+
+        The text is checked to be a plain literal each time, so a filter that
+        reached the database without the save-time check runs no code.
+        """
         self.ensure_one()
-        domain = safe_eval(self.domain or "[]", self._domain_eval_context())
-        if not isinstance(domain, list | tuple):
-            raise ValueError(_("a filter must be a list of conditions"))
-        return expression.normalize_domain(list(domain))
+        return eval_domain(self.env, self.domain or "[]")
 
     def _get_scope_domain(self):
         """Domain of the leads this rule applies to (teams and company)."""
@@ -154,7 +151,6 @@ class CrmScoreRule(models.Model):
 
     @api.constrains("rule_type", "domain", "event_type")
     def _check_rule(self):
-        Lead = self.env["crm.lead"]
         for rule in self:
             if rule.rule_type == "engagement" and not rule.event_type:
                 raise ValidationError(
@@ -163,12 +159,9 @@ class CrmScoreRule(models.Model):
             if rule.rule_type != "fit":
                 continue
             try:
-                domain = rule._get_lead_domain()
-                # Run the filter once so that unknown fields, operators and
-                # values of the wrong type are refused now, not in a nightly job.
-                with self.env.cr.savepoint():
-                    Lead.with_context(active_test=False).search(domain, limit=1)
-            except Exception as error:  # noqa: BLE001 - reported to the user below
+                # As the user who saves it: fields they may not read are refused.
+                validate_domain(self.env, rule.domain or "[]", "crm.lead")
+            except DomainError as error:
                 raise ValidationError(
                     _(
                         "The filter of the scoring rule “%(rule)s” is not valid: "
@@ -176,16 +169,19 @@ class CrmScoreRule(models.Model):
                         rule=rule.name,
                         error=error,
                     )
-                ) from error
+                ) from None
 
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_lead_count(self):
         counts = {}
         saved = self.filtered(lambda r: isinstance(r.id, int))
-        # sudo: the count shows how many leads the rule scores, whoever looks at it
-        fit_rules = saved.filtered(lambda r: r.rule_type == "fit").sudo()
+        # With the rights and companies of the user who looks: the count is
+        # never an oracle over leads they may not read (other companies,
+        # others' leads).
+        fit_rules = saved.filtered(lambda r: r.rule_type == "fit")
         predicates = self.env["crm.lead"]._score_fit_predicates(fit_rules)
         if predicates:
             # Every fit rule counted in one scan of the open leads.
@@ -208,15 +204,11 @@ class CrmScoreRule(models.Model):
             counts.update(self.env.cr.fetchall())
         engagement = saved - fit_rules
         if engagement:
-            # sudo: as above, the count covers every lead
-            groups = (
-                self.env["crm.lead.score.line"]
-                .sudo()
-                ._read_group(
-                    [("rule_id", "in", engagement.ids), ("lead_id.active", "=", True)],
-                    ["rule_id"],
-                    ["lead_id:count_distinct"],
-                )
+            # as above, the lines (and leads) the user may read
+            groups = self.env["crm.lead.score.line"]._read_group(
+                [("rule_id", "in", engagement.ids), ("lead_id.active", "=", True)],
+                ["rule_id"],
+                ["lead_id:count_distinct"],
             )
             counts.update({rule.id: count for rule, count in groups})
         for rule in self:

@@ -1,10 +1,15 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools.safe_eval import safe_eval
+from odoo.osv import expression
 
+from .crm_suite_domain import DomainError, eval_domain, validate_domain
 from .crm_ticket import TICKET_PRIORITIES
+
+_logger = logging.getLogger(__name__)
 
 
 class CrmTicketSla(models.Model):
@@ -112,9 +117,9 @@ class CrmTicketSla(models.Model):
     def _check_partner_domain(self):
         for sla in self:
             try:
-                domain = sla._get_partner_domain()
-                self.env["res.partner"].search_count(domain, limit=1)
-            except Exception as error:
+                # as the user who saves it: fields they may not read are refused
+                validate_domain(self.env, sla.partner_domain or "[]", "res.partner")
+            except DomainError as error:
                 raise ValidationError(
                     self.env._(
                         "The customer filter of the SLA policy %(name)s is not "
@@ -122,14 +127,13 @@ class CrmTicketSla(models.Model):
                         name=sla.name,
                         error=error,
                     )
-                ) from error
+                ) from None
 
     def _get_partner_domain(self):
+        """The customer filter as a domain, a plain literal: it runs no code,
+        whoever stored it (raises DomainError on a bad filter)."""
         self.ensure_one()
-        domain = safe_eval(self.partner_domain or "[]")
-        if not isinstance(domain, list):
-            raise ValueError(self.env._("a filter is a list of conditions"))
-        return domain
+        return eval_domain(self.env, self.partner_domain or "[]")
 
     # ------------------------------------------------------------
     # Matching
@@ -146,13 +150,30 @@ class CrmTicketSla(models.Model):
         partner_ids = tickets.partner_id.ids
         partner_match = {}
         for policy in policies:
-            domain = policy._get_partner_domain()
+            try:
+                domain = policy._get_partner_domain()
+            except DomainError:
+                # refused on save; a bad stored filter matches nobody
+                _logger.warning("SLA policy %s has an invalid filter", policy.id)
+                domain = expression.FALSE_DOMAIN
             if domain:
+                # In the policy's company only (its customers and shared
+                # contacts), whoever triggers the matching.
+                Partner = self.env["res.partner"].with_context(
+                    active_test=False, allowed_company_ids=policy.company_id.ids
+                )
                 partner_match[policy] = set(
-                    self.env["res.partner"]
-                    .with_context(active_test=False)
-                    .search(domain + [("id", "in", partner_ids)])
-                    .ids
+                    Partner.search(
+                        expression.AND(
+                            [
+                                domain,
+                                [
+                                    ("id", "in", partner_ids),
+                                    ("company_id", "in", [False, policy.company_id.id]),
+                                ],
+                            ]
+                        )
+                    ).ids
                 )
         for ticket in tickets:
             for policy in policies:

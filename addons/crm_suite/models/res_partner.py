@@ -6,6 +6,11 @@ from odoo import fields, models
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # Every lead of the contact (crm's opportunity_ids leaves leads out): the
+    # record rules of score events use it.
+    crm_suite_lead_ids = fields.One2many(
+        "crm.lead", "partner_id", string="Leads and Opportunities"
+    )
     crm_ticket_count = fields.Integer(
         string="Tickets",
         compute="_compute_crm_ticket_count",

@@ -14,3 +14,5 @@ from . import test_crm_drip_mail
 from . import test_security_privileges
 from . import test_security_tracking
 from . import test_security_mail_gateway
+from . import test_security_domains
+from . import test_security_record_rules

@@ -1453,7 +1453,9 @@ class TestCrmDrip(DripCase):
     # ------------------------------------------------------------------
 
     def test_user_reads_campaigns_but_cannot_change_them(self):
-        lead = self._leads(1, "access")
+        # a salesperson with "own documents only" sees the participants of
+        # the leads they may read (theirs)
+        lead = self._leads(1, "access", user_id=self.user_salesman.id)
         campaign = self._campaign(tag="access")
         welcome = self._step(campaign, "Welcome")
         campaign.action_start()

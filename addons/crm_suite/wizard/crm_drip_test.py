@@ -35,7 +35,9 @@ class CrmDripTest(models.TransientModel):
         campaign = self.env["crm.drip.campaign"].browse(res.get("campaign_id"))
         if campaign and "record_ref" in fields_list and not res.get("record_ref"):
             record = self.env[campaign.model_name].search(
-                campaign._parse_domain(campaign.domain), limit=1
+                campaign._parse_domain(campaign.domain)
+                + campaign._audience_company_domain(),
+                limit=1,
             )
             if record:
                 res["record_ref"] = f"{record._name},{record.id}"
