@@ -6,6 +6,7 @@ from . import crm_stage
 from . import crm_lead
 from . import mailing_trace
 from . import mail_mail
+from . import mail_render_mixin
 from . import mail_activity
 from . import res_partner
 from . import res_users

@@ -392,6 +392,24 @@ class TestSecurityPrivileges(DripCase):
         # manager (rendered as the administrator, it would pass)
         with self.assertRaisesRegex(AccessError, "Mail Template Editor"):
             composer._prepare_mail_values_dynamic(lead.ids)
+        # Odoo's restricted rendering writes its option into the options it is
+        # given: the composer field's own ones must stay as they were, or every
+        # later email of this worker fails to render
+        body_field = self.env["mail.compose.message"]._fields["body"]
+        self.assertNotIn("raise_on_forbidden_code_for_model", body_field.render_options)
+        values = (
+            self.env["mail.compose.message"]
+            .create(
+                {
+                    "composition_mode": "mass_mail",
+                    "model": "crm.lead",
+                    "subject": "x",
+                    "body": '<p t-out="object.name"/>',
+                }
+            )
+            ._prepare_mail_values_dynamic(lead.ids)
+        )
+        self.assertIn(lead.name, values[lead.id]["body_html"])
 
     # ------------------------------------------------------------------
     # Public methods: a read-only user gets an AccessError, nothing changes
