@@ -11,3 +11,5 @@ from . import test_crm_ticket_mail
 from . import test_crm_ticket_portal
 from . import test_crm_drip
 from . import test_crm_drip_mail
+from . import test_security_portal
+from . import test_security_web_form
