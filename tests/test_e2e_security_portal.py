@@ -25,6 +25,7 @@ PORTAL_HIDDEN = {
     "sla_failed",
     "tag_ids",
     "channel",
+    "email_cc",
 }
 
 

@@ -91,6 +91,8 @@ class CrmTicket(models.Model):
         store=True,
         readonly=False,
     )
+    # the people in CC of the emails (mail.thread.cc): not the portal's
+    email_cc = fields.Char(groups="base.group_user")
     # classification
     priority = fields.Selection(
         TICKET_PRIORITIES, default="0", required=True, index=True, tracking=True

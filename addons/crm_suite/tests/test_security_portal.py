@@ -44,6 +44,7 @@ PORTAL_FIELDS = {
     "write_uid",
 }
 INTERNAL_FIELDS = {
+    "email_cc",
     "lead_id",
     "user_id",
     "kanban_state",
@@ -167,7 +168,6 @@ class TestSecurityPortal(HttpCase):
                 "access_url",
                 "access_token",
                 "access_warning",
-                "email_cc",
                 "has_message",
                 "rating_count",
                 "rating_percentage_satisfaction",
