@@ -25,7 +25,9 @@ class CrmTicket(models.Model):
         self.ensure_one()
         Partner = self.env["res.partner"]
         email = self.partner_id.email_normalized
-        if self.channel != "web_form" or not email:
+        # a contact with a user is an account already (a logged-in visitor
+        # writing with their own address): nothing to confirm
+        if self.channel != "web_form" or not email or self.partner_id.user_ids:
             return Partner
         # sudo: the contacts of an address, looked up for the ticket's own
         # acknowledgement; nothing of them reaches the visitor

@@ -202,6 +202,19 @@ class TestSecurityWebForm(HttpCase):
         self.assertEqual(len(mail), 1)
         self.assertNotIn("/confirm", mail.body_html)
 
+    def test_logged_in_user_with_own_address(self):
+        """The session proves the address: the ticket is the user's, and a
+        duplicate contact of that address is not offered the link."""
+        self.env["res.partner"].create(
+            {"name": "Secd duplicate", "email": "secd.victim@example.com"}
+        )
+        self.authenticate(self.victim.login, self.victim.login)
+        self._post(self._form("Secd own", email="secd.victim@example.com"))
+        ticket = self._ticket("Secd own")
+        self.assertEqual(ticket.partner_id, self.victim.partner_id)
+        self.assertIn(ticket, self.env["crm.ticket"].with_user(self.victim).search([]))
+        self.assertFalse(ticket._web_form_confirm_url())
+
     # ------------------------------------------------------------
     # Files
     # ------------------------------------------------------------
