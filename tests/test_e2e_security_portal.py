@@ -240,6 +240,29 @@ def test_portal_files_only_of_public_messages(rpc, server, fresh_db, setup, tick
             response = session.get(f"{server}{url}", timeout=60)
             assert response.status_code != 200, url
             assert b"SEC-" not in response.content, url
+    # the chatter's file list, logged in and with the ticket's token
+    # (the acknowledgement's portal link gave the ticket its token)
+    token = rpc("admin", "crm.ticket", "read", [mine], ["access_token"])[0][
+        "access_token"
+    ]
+    assert token
+    for client, extra in ((session, {}), (requests.Session(), {"token": token})):
+        listing = client.post(
+            f"{server}/mail/thread/data",
+            json={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "params": {
+                    "thread_model": "crm.ticket",
+                    "thread_id": mine,
+                    "request_list": ["attachments"],
+                    **extra,
+                },
+            },
+            timeout=60,
+        )
+        assert "sec_record.txt" not in listing.text, extra
+        assert "sec_note.txt" not in listing.text, extra
     other = _portal_session(server, fresh_db, initech_login)
     response = other.get(
         f"{server}/my/tickets/{mine}/attachments/{public_file}", timeout=60

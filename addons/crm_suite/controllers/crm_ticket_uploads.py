@@ -92,17 +92,7 @@ def public_attachments(ticket_sudo):
     """The files a customer may see of a ticket: those of its public messages
     (comments and emails of a public subtype), never those of internal notes
     nor those an agent attached to the record itself."""
-    messages = ticket_sudo.message_ids.filtered(
-        lambda message: message.message_type in ("comment", "email")
-        and not message.is_internal
-        and message.subtype_id
-        and not message.subtype_id.internal
-    )
-    return messages.attachment_ids.filtered(
-        lambda attachment: attachment.res_model == "crm.ticket"
-        and attachment.res_id == ticket_sudo.id
-        and not attachment.res_field
-    ).sorted("id")
+    return ticket_sudo._get_portal_attachments()
 
 
 def client_address():

@@ -257,6 +257,33 @@ class TestSecurityPortal(HttpCase):
             self.assertEqual(res.status_code, 404)
             self.assertNotIn(b"SECD-", res.content)
 
+    def test_chatter_file_list_shows_public_files_only(self):
+        """The chatter's file list (/mail/thread/data), with the ticket's
+        token or logged in: the internal files are not even named."""
+        token = self.ticket_a._portal_ensure_token()
+        for login, params in (
+            (None, {"token": token}),
+            (self.portal_a.login, {}),
+        ):
+            self.authenticate(login, login)
+            try:
+                data = self.make_jsonrpc_request(
+                    "/mail/thread/data",
+                    {
+                        "thread_model": "crm.ticket",
+                        "thread_id": self.ticket_a.id,
+                        "request_list": ["attachments"],
+                        **params,
+                    },
+                )
+            except Exception as error:  # noqa: BLE001 - a refusal leaks nothing
+                data = str(error)
+            text = json.dumps(data)
+            self.assertNotIn("secd_record.txt", text, login)
+            self.assertNotIn("secd_note.txt", text, login)
+            if login is None:
+                self.assertIn("secd_public.txt", text)
+
     def test_portal_uploads_html_svg_as_plain_text(self):
         """The portal's new-ticket form: the customer's files are on their
         public message (so they see them), HTML and SVG stored as plain text
