@@ -1,6 +1,5 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import io
 from urllib.parse import urlencode
 
 from werkzeug.exceptions import Forbidden, NotFound
@@ -14,78 +13,17 @@ from odoo.tools import plaintext2html
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-
-def get_number_param(key, default):
-    """The positive number of system parameter ``key``, else ``default``."""
-    # sudo: system parameters are for administrators; this one is only read
-    value = request.env["ir.config_parameter"].sudo().get_param(key)
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return default
-    return number if number > 0 else default
+from .crm_ticket_uploads import (
+    attach_files,
+    public_attachments,
+    rate_limit_hit,
+    read_uploaded_files,
+)
 
 
 def get_attachment_max_mb():
     """The per-file limit of ticket attachments, as the model enforces it."""
     return request.env["crm.ticket"]._get_attachment_max_bytes() / 1048576
-
-
-def _upload_size(upload, content):
-    """The whole size of an uploaded file, without reading it (its spooled
-    stream is seekable); what was read when it is not."""
-    try:
-        position = upload.stream.tell()
-        size = upload.stream.seek(0, io.SEEK_END)
-        upload.stream.seek(position)
-    except (AttributeError, OSError, ValueError):
-        return len(content)
-    return max(size, len(content))
-
-
-def read_uploaded_files(files):
-    """``[(file name, content)]`` of the uploaded ``files`` (empty file inputs
-    skipped); a ``UserError`` when one is larger than the ticket's limit."""
-    Ticket = request.env["crm.ticket"]
-    max_bytes = Ticket._get_attachment_max_bytes()
-    uploads = []
-    for upload in files:
-        if not upload or not upload.filename:
-            continue
-        # one byte past the limit is enough to know: a huge file is not read
-        content = upload.read(max_bytes + 1)
-        Ticket._check_attachment_sizes(
-            [(upload.filename, _upload_size(upload, content))]
-        )
-        if content:
-            uploads.append((upload.filename, content))
-    return uploads
-
-
-def attach_files(ticket_sudo, uploads):
-    """Attach ``uploads`` (from :func:`read_uploaded_files`) to a ticket that
-    this request has just created."""
-    if not uploads:
-        return request.env["ir.attachment"]
-    # sudo: customers (portal or public) may not create attachments on a
-    # ticket; the ticket was created by this very request and the files passed
-    # the size check. ir.attachment still stores HTML and SVG files sent by
-    # them as plain text (it checks the real user's rights).
-    return (
-        request.env["ir.attachment"]
-        .sudo()
-        .create(
-            [
-                {
-                    "name": name,
-                    "raw": content,
-                    "res_model": "crm.ticket",
-                    "res_id": ticket_sudo.id,
-                }
-                for name, content in uploads
-            ]
-        )
-    )
 
 
 class CrmTicketCustomerPortal(CustomerPortal):
@@ -240,20 +178,9 @@ class CrmTicketCustomerPortal(CustomerPortal):
         return f"{url}?{urlencode(params)}" if params else url
 
     def _crm_ticket_get_attachments(self, ticket_sudo):
-        """The files of the ticket itself, not those of its messages: the
-        files of an internal note stay internal, the chatter shows those of
-        the public messages."""
-        # sudo: the ticket passed the portal access check; customers may not
-        # read the attachments of a record they reach with a token
-        attachments = (
-            request.env["ir.attachment"]
-            .sudo()
-            .search(
-                [("res_model", "=", "crm.ticket"), ("res_id", "=", ticket_sudo.id)],
-                order="id",
-            )
-        )
-        return attachments - ticket_sudo.message_ids.attachment_ids
+        """The files of the ticket's public messages: never those of internal
+        notes, nor those an agent attached to the record itself."""
+        return public_attachments(ticket_sudo)
 
     def _crm_ticket_can_close(self, ticket_sudo):
         return ticket_sudo.stage_id.portal_close and not ticket_sudo.is_closed
@@ -407,6 +334,11 @@ class CrmTicketCustomerPortal(CustomerPortal):
             }
         )
         if request.httprequest.method == "POST":
+            # per user: a customer's account cannot flood the helpdesk either
+            if not rate_limit_hit(f"portal_ticket:{request.env.uid}"):
+                return request.render(
+                    "crm_suite.crm_ticket_web_form_limited", {}, status=429
+                )
             try:
                 ticket_sudo = self._crm_ticket_portal_create(post, ticket_types)
             except (UserError, ValidationError) as error:

@@ -7,18 +7,16 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 from odoo.tools import email_normalize, plaintext2html
 
-from .portal import (
+from .crm_ticket_uploads import (
     attach_files,
-    get_attachment_max_mb,
-    get_number_param,
+    client_address,
+    rate_limit_hit,
     read_uploaded_files,
 )
+from .portal import get_attachment_max_mb
 
 _logger = logging.getLogger(__name__)
 
-RATE_LIMIT_PARAM = "crm_suite.web_form_rate_limit"
-RATE_LIMIT_DEFAULT = 5
-RATE_LIMIT_PERIOD = 3600
 # a field people do not see: only robots fill it
 HONEYPOT_FIELD = "website_url_confirm"
 FORM_FIELDS = ("name", "email", "subject", "description")
@@ -71,6 +69,44 @@ class CrmTicketWebForm(http.Controller):
             {"ticket_number": ticket_sudo.number},
         )
 
+    @http.route(
+        "/support/ticket/<int:ticket_id>/confirm",
+        type="http",
+        auth="public",
+        methods=["GET", "POST"],
+        website=True,
+    )
+    def crm_ticket_web_form_confirm(self, ticket_id, token=None, **_kw):
+        """The signed link of a web form's acknowledgement: its owner attaches
+        the ticket to their existing account. Asked first (a GET changes
+        nothing: mail scanners open links), done on the posted form."""
+        # sudo: visitors have no rights on tickets; the token, checked below
+        # against this very ticket, is the only key
+        ticket_sudo = request.env["crm.ticket"].sudo().browse(ticket_id).exists()
+        values = {"state": "invalid", "ticket_number": False}
+        if (
+            not ticket_sudo
+            or not ticket_sudo._web_form_check_token(token)
+            or not ticket_sudo._web_form_existing_customer()
+        ):
+            return request.render(
+                "crm_suite.crm_ticket_web_form_confirm", values, status=404
+            )
+        values["ticket_number"] = ticket_sudo.number
+        if request.httprequest.method != "POST":
+            values.update(
+                state="ask",
+                token=token,
+                action=f"/support/ticket/{ticket_sudo.id}/confirm",
+            )
+            return request.render("crm_suite.crm_ticket_web_form_confirm", values)
+        if not ticket_sudo._web_form_confirm(token):
+            return request.render(
+                "crm_suite.crm_ticket_web_form_confirm", values, status=404
+            )
+        values["state"] = "done"
+        return request.render("crm_suite.crm_ticket_web_form_confirm", values)
+
     def _crm_ticket_web_form_defaults(self):
         user = request.env.user
         if user._is_public():
@@ -88,15 +124,9 @@ class CrmTicketWebForm(http.Controller):
         )
 
     def _crm_ticket_web_form_hit(self):
-        """Count a submission from the client's address; False over the limit."""
-        ip = request.httprequest.remote_addr or "unknown"
-        limit = int(get_number_param(RATE_LIMIT_PARAM, RATE_LIMIT_DEFAULT))
-        # sudo: the counters are technical records visitors have no access to
-        return (
-            request.env["crm.suite.rate.limit"]
-            .sudo()
-            ._hit(f"ticket_form:{ip}", limit, RATE_LIMIT_PERIOD)
-        )
+        """Count a submission from the client's address (an IPv6 one by its
+        /64); False over the limit."""
+        return rate_limit_hit(f"ticket_form:{client_address()}")
 
     def _crm_ticket_web_form_validate(self, form):
         errors = {}
@@ -117,23 +147,43 @@ class CrmTicketWebForm(http.Controller):
         return errors
 
     def _crm_ticket_web_form_create(self, form, uploads):
+        """The ticket of the posted form, on a contact of its own.
+
+        An email address typed in a public form proves nothing: the ticket is
+        never put on the existing customer of that address (their portal,
+        their leads' scores), but on a new contact with the typed name and
+        address. A logged-in user writing with their own address is the one
+        exception. The acknowledgement sent to the address carries a signed
+        link with which its owner attaches the ticket to their account; an
+        agent may also merge the two contacts."""
         user = request.env.user
         email = email_normalize(form["email"])
-        vals = {
-            "name": form["subject"],
-            "description": plaintext2html(form["description"])
-            if form["description"]
-            else False,
-            "channel": "web_form",
-            "partner_name": form["name"],
-            "partner_email": email,
-        }
-        if not user._is_public() and user.partner_id.email_normalized == email:
-            vals["partner_id"] = user.partner_id.id
         with request.env.cr.savepoint():
-            # sudo: visitors have no rights on tickets; only the typed values
-            # go in, the model finds or creates the contact by its email and
-            # acknowledges the ticket to that address
-            ticket_sudo = request.env["crm.ticket"].sudo().create(vals)
+            if not user._is_public() and user.partner_id.email_normalized == email:
+                partner = user.partner_id
+            else:
+                # sudo: visitors may not create contacts; this one only
+                # carries the name and address they typed, linked to nobody
+                partner = (
+                    request.env["res.partner"]
+                    .sudo()
+                    .create({"name": form["name"], "email": email})
+                )
+            # sudo: visitors have no rights on tickets; only the checked
+            # values of the form go in (every other posted field is ignored)
+            ticket_sudo = (
+                request.env["crm.ticket"]
+                .sudo()
+                .create(
+                    {
+                        "name": form["subject"],
+                        "description": plaintext2html(form["description"])
+                        if form["description"]
+                        else False,
+                        "channel": "web_form",
+                        "partner_id": partner.id,
+                    }
+                )
+            )
             attach_files(ticket_sudo, uploads)
         return ticket_sudo

@@ -16,6 +16,8 @@ from . import crm_ticket_type
 from . import crm_ticket_tag
 from . import crm_ticket_team
 from . import crm_ticket
+from . import crm_ticket_web_form
+from . import crm_ticket_portal
 from . import crm_ticket_sla
 from . import crm_ticket_sla_status
 from . import crm_ticket_routing_rule

@@ -62,7 +62,7 @@ class CrmTicket(models.Model):
         required=True,
         index=True,
     )
-    color = fields.Integer()
+    color = fields.Integer(groups="base.group_user")
     # customer
     partner_id = fields.Many2one(
         "res.partner", string="Customer", tracking=True, index=True
@@ -91,12 +91,16 @@ class CrmTicket(models.Model):
         store=True,
         readonly=False,
     )
+    # the people in CC of the emails (mail.thread.cc): not the portal's
+    email_cc = fields.Char(groups="base.group_user")
     # classification
     priority = fields.Selection(
         TICKET_PRIORITIES, default="0", required=True, index=True, tracking=True
     )
     type_id = fields.Many2one("crm.ticket.type", string="Type", tracking=True)
-    tag_ids = fields.Many2many("crm.ticket.tag", string="Tags")
+    tag_ids = fields.Many2many(
+        "crm.ticket.tag", string="Tags", groups="base.group_user"
+    )
     channel = fields.Selection(
         TICKET_CHANNELS,
         default="api",
@@ -104,6 +108,7 @@ class CrmTicket(models.Model):
         help="How the ticket came in. Tickets created by a program through the "
         "API default to API; agents creating a ticket from the app log a phone "
         "call.",
+        groups="base.group_user",
     )
     lead_id = fields.Many2one(
         "crm.lead",
@@ -111,6 +116,7 @@ class CrmTicket(models.Model):
         index="btree_not_null",
         tracking=True,
         ondelete="set null",
+        groups="base.group_user",
     )
     # handling
     team_id = fields.Many2one(
@@ -130,6 +136,7 @@ class CrmTicket(models.Model):
         index=True,
         tracking=True,
         domain=[("share", "=", False)],
+        groups="base.group_user",
     )
     stage_id = fields.Many2one(
         "crm.ticket.stage",
@@ -153,32 +160,49 @@ class CrmTicket(models.Model):
         [("normal", "In Progress"), ("done", "Ready"), ("blocked", "Blocked")],
         default="normal",
         copy=False,
+        groups="base.group_user",
     )
     # dates
-    assign_date = fields.Datetime(string="Assigned On", copy=False, readonly=True)
-    first_response_date = fields.Datetime(copy=False, readonly=True)
+    assign_date = fields.Datetime(
+        string="Assigned On", copy=False, readonly=True, groups="base.group_user"
+    )
+    first_response_date = fields.Datetime(
+        copy=False, readonly=True, groups="base.group_user"
+    )
     close_date = fields.Datetime(copy=False, readonly=True)
     last_stage_update = fields.Datetime(
-        default=fields.Datetime.now, copy=False, readonly=True
+        default=fields.Datetime.now, copy=False, readonly=True, groups="base.group_user"
     )
-    last_customer_message_date = fields.Datetime(copy=False, readonly=True)
-    last_agent_message_date = fields.Datetime(copy=False, readonly=True)
-    auto_close_warning_date = fields.Datetime(copy=False, readonly=True)
+    last_customer_message_date = fields.Datetime(
+        copy=False, readonly=True, groups="base.group_user"
+    )
+    last_agent_message_date = fields.Datetime(
+        copy=False, readonly=True, groups="base.group_user"
+    )
+    auto_close_warning_date = fields.Datetime(
+        copy=False, readonly=True, groups="base.group_user"
+    )
     first_response_hours = fields.Float(
         string="First Response (Working Hours)",
         copy=False,
         readonly=True,
         aggregator="avg",
+        groups="base.group_user",
     )
     resolution_hours = fields.Float(
         string="Resolution (Working Hours)",
         copy=False,
         readonly=True,
         aggregator="avg",
+        groups="base.group_user",
     )
     # SLA
     sla_status_ids = fields.One2many(
-        "crm.ticket.sla.status", "ticket_id", string="SLA Statuses", copy=False
+        "crm.ticket.sla.status",
+        "ticket_id",
+        string="SLA Statuses",
+        copy=False,
+        groups="base.group_user",
     )
     sla_deadline = fields.Datetime(
         string="SLA Deadline",
@@ -186,6 +210,7 @@ class CrmTicket(models.Model):
         store=True,
         index=True,
         help="The earliest deadline among the ticket's SLA targets not yet reached.",
+        groups="base.group_user",
     )
     sla_failed = fields.Boolean(
         string="SLA Failed",
@@ -193,15 +218,22 @@ class CrmTicket(models.Model):
         search="_search_sla_failed",
         help="A target of the ticket was missed (reached late, or its deadline "
         "passed).",
+        groups="base.group_user",
     )
     similar_ticket_ids = fields.Many2many(
         "crm.ticket",
         compute="_compute_similar_ticket_ids",
         string="Similar Past Tickets",
+        groups="base.group_user",
     )
     # merge
     merged_into_id = fields.Many2one(
-        "crm.ticket", string="Merged Into", readonly=True, copy=False, index=True
+        "crm.ticket",
+        string="Merged Into",
+        readonly=True,
+        copy=False,
+        index=True,
+        groups="base.group_user",
     )
 
     _sql_constraints = [

@@ -16,3 +16,5 @@ from . import test_security_tracking
 from . import test_security_mail_gateway
 from . import test_security_domains
 from . import test_security_record_rules
+from . import test_security_portal
+from . import test_security_web_form

@@ -59,23 +59,20 @@ class TestCrmTicketPortal(HttpCase):
                 "stage_id": cls.stage_waiting.id,
             }
         )
-        Attachment = cls.env["ir.attachment"]
-        cls.attachment_a = Attachment.create(
-            {
-                "name": "aurora_log.txt",
-                "raw": b"AURORA-FILE-CONTENT",
-                "res_model": "crm.ticket",
-                "res_id": cls.ticket_a.id,
-            }
-        )
-        cls.attachment_b = Attachment.create(
-            {
-                "name": "boreal_secret.txt",
-                "raw": b"BOREAL-CONFIDENTIAL",
-                "res_model": "crm.ticket",
-                "res_id": cls.ticket_b.id,
-            }
-        )
+        # the customers see the files of public messages (not those attached
+        # to the record itself, see test_security_portal)
+        cls.attachment_a = cls.ticket_a.message_post(
+            body="Aurora log",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            attachments=[("aurora_log.txt", b"AURORA-FILE-CONTENT")],
+        ).attachment_ids
+        cls.attachment_b = cls.ticket_b.message_post(
+            body="Boreal log",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            attachments=[("boreal_secret.txt", b"BOREAL-CONFIDENTIAL")],
+        ).attachment_ids
 
     def setUp(self):
         super().setUp()

@@ -249,6 +249,12 @@ class TestCrmTicketReportMerge(TransactionCase):
         return Wizard.with_context(**context).create(values)
 
     def test_merge(self):
+        # two contacts of one customer: tickets of different customers are
+        # refused (test_security_portal)
+        company = self.env["res.partner"].create(
+            {"name": "Carl and Bea Ltd", "is_company": True}
+        )
+        (self.customer | self.customer_b).parent_id = company
         with self._at(MONDAY_9):
             target = self._ticket(description="<p>First report</p>")
         with self._at(datetime(2026, 1, 5, 10, 0)):

@@ -94,6 +94,17 @@ class CrmTicketMerge(models.TransientModel):
                 )
             )
         tickets.check_access("write")
+        # the kept ticket's customer sees every merged message on the portal:
+        # one customer's conversation never moves into another's ticket
+        if len({ticket.commercial_partner_id for ticket in tickets}) > 1:
+            raise UserError(
+                self.env._(
+                    "Tickets of different customers cannot be merged: their "
+                    "messages would reach the other customer's portal. Select "
+                    "tickets of one customer, or first set the right customer on "
+                    "each ticket."
+                )
+            )
         self._merge(target, tickets - target)
         return {
             "type": "ir.actions.act_window",

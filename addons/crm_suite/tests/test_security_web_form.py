@@ -1,0 +1,324 @@
+# Copyright 2026 CRM Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The public web form as an attacker uses it: someone else's email address,
+posted fields the form does not have, forged proxy headers, IPv6 networks,
+bursts at the edge of the hour, many files."""
+
+import re
+from unittest.mock import patch
+from urllib.parse import urlparse
+
+from odoo import http
+from odoo.tests import HttpCase, tagged
+from odoo.tools import config, mute_logger
+
+from odoo.addons.crm_suite.models import crm_suite_rate_limit
+from odoo.addons.mail.tests.common import mail_new_test_user
+
+SVG = b"<svg xmlns='http://www.w3.org/2000/svg'><script>1</script></svg>"
+XHTML = b"<html xmlns='http://www.w3.org/1999/xhtml'><script>3</script></html>"
+START = 946_684_800  # a time of these tests' own for the rate limit counters
+
+
+@tagged("post_install", "-at_install")
+class TestSecurityWebForm(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env["res.partner"].create(
+            {"name": "Secd Victim Corp", "is_company": True}
+        )
+        cls.victim = mail_new_test_user(
+            cls.env,
+            login="secd_victim",
+            name="Secd Victim",
+            email="secd.victim@example.com",
+            groups="base.group_portal",
+        )
+        cls.victim.partner_id.parent_id = cls.company
+        cls.lead = cls.env["crm.lead"].create(
+            {"name": "Secd victim lead", "partner_id": cls.company.id}
+        )
+        cls.team = cls.env["crm.ticket.team"].create(
+            {"name": "Secd Web Desk", "assignment_method": "manual"}
+        )
+        cls.other_team = cls.env["crm.ticket.team"].create(
+            {"name": "Secd Other Desk", "assignment_method": "manual"}
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.mocked_time = self.startPatcher(patch.object(crm_suite_rate_limit, "time"))
+        self.mocked_time.time.return_value = START
+        self.env["ir.config_parameter"].set_param("crm_suite.web_form_rate_limit", "50")
+        self.authenticate(None, None)
+
+    def _post(self, data, files=None, headers=None):
+        data = dict(data, csrf_token=http.Request.csrf_token(self))
+        return self.url_open("/support/ticket", data=data, files=files, headers=headers)
+
+    def _form(self, subject, **values):
+        return {
+            "name": "Mallory",
+            "email": "mallory.secd@example.com",
+            "subject": subject,
+            "description": "Please help",
+            **values,
+        }
+
+    def _ticket(self, subject):
+        self.env.invalidate_all()
+        return self.env["crm.ticket"].search([("name", "=", subject)])
+
+    # ------------------------------------------------------------
+    # Identity
+    # ------------------------------------------------------------
+
+    def test_existing_customer_email_gets_a_contact_of_its_own(self):
+        res = self._post(self._form("Secd spoof", email="Secd.Victim@example.com"))
+        self.assertEqual(res.status_code, 200)
+        ticket = self._ticket("Secd spoof")
+        self.assertEqual(len(ticket), 1)
+        self.assertNotEqual(ticket.partner_id, self.victim.partner_id)
+        self.assertFalse(ticket.partner_id.parent_id)
+        self.assertEqual(ticket.commercial_partner_id, ticket.partner_id)
+        self.assertEqual(ticket.partner_id.email, "secd.victim@example.com")
+        self.assertEqual(ticket.partner_id.name, "Mallory")
+        # not in the victim's portal
+        as_victim = self.env["crm.ticket"].with_user(self.victim)
+        self.assertNotIn(ticket, as_victim.search([]))
+        self.assertNotIn(self.victim.partner_id, ticket.message_partner_ids)
+        # no engagement on the victim's leads
+        events = self.env["crm.score.event"].search(
+            [("res_model", "=", "crm.ticket"), ("res_id", "=", ticket.id)]
+        )
+        self.assertFalse(events.filtered(lambda e: e.lead_id == self.lead))
+        self.assertFalse(
+            events.filtered(
+                lambda e: e.partner_id in (self.company | self.victim.partner_id)
+            )
+        )
+        self.assertFalse(
+            self.env["crm.score.event"].search([("lead_id", "=", self.lead.id)])
+        )
+        # the victim's contact is untouched
+        self.assertEqual(self.victim.partner_id.name, "Secd Victim")
+
+    def test_extra_posted_fields_are_ignored(self):
+        agent = mail_new_test_user(
+            self.env,
+            login="secd_web_agent",
+            groups="base.group_user,crm_suite.group_crm_suite_user",
+        )
+        other_company = self.env["res.company"].create({"name": "Secd Other Co"})
+        res = self._post(
+            self._form(
+                "Secd extra",
+                partner_id=str(self.victim.partner_id.id),
+                commercial_partner_id=str(self.company.id),
+                user_id=str(agent.id),
+                team_id=str(self.other_team.id),
+                priority="3",
+                company_id=str(other_company.id),
+                lead_id=str(self.lead.id),
+                channel="phone",
+                stage_id=str(self.env.ref("crm_suite.stage_waiting").id),
+                number="HACK-1",
+                partner_email="secd.victim@example.com",
+                kanban_state="blocked",
+            )
+        )
+        self.assertEqual(res.status_code, 200)
+        ticket = self._ticket("Secd extra")
+        self.assertEqual(len(ticket), 1)
+        self.assertNotEqual(ticket.partner_id, self.victim.partner_id)
+        self.assertNotEqual(ticket.commercial_partner_id, self.company)
+        self.assertNotEqual(ticket.user_id, agent)
+        self.assertEqual(ticket.priority, "0")
+        self.assertEqual(ticket.company_id, self.env.company)
+        self.assertFalse(ticket.lead_id)
+        self.assertEqual(ticket.channel, "web_form")
+        self.assertNotEqual(ticket.number, "HACK-1")
+        self.assertEqual(ticket.partner_email, "mallory.secd@example.com")
+        self.assertEqual(ticket.kanban_state, "normal")
+
+    def test_acknowledgement_link_attaches_the_ticket_to_the_customer(self):
+        self._post(self._form("Secd confirm", email="secd.victim@example.com"))
+        ticket = self._ticket("Secd confirm")
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "crm.ticket"), ("res_id", "=", ticket.id)]
+        )
+        self.assertEqual(len(mail), 1)
+        match = re.search(
+            r'href="[^"]*(/support/ticket/%d/confirm\?token=([0-9a-f]+))"' % ticket.id,
+            mail.body_html,
+        )
+        self.assertTrue(match, "the acknowledgement carries the signed link")
+        path, token = match.group(1), match.group(2)
+        # a mail scanner opening the link changes nothing
+        res = self.url_open(path)
+        self.assertEqual(res.status_code, 200)
+        self.assertIn("Confirm your request", res.text)
+        self.assertNotEqual(
+            self._ticket("Secd confirm").partner_id, self.victim.partner_id
+        )
+        url = f"/support/ticket/{ticket.id}/confirm"
+        csrf = http.Request.csrf_token(self)
+        # forged tokens: none, another's, a wrong one of the right length
+        other = self.env["crm.ticket"].create(
+            {"name": "Secd other", "partner_id": ticket.partner_id.id}
+        )
+        for forged in ("", "0" * len(token), other._web_form_confirm_token()):
+            res = self.url_open(url, data={"csrf_token": csrf, "token": forged})
+            self.assertEqual(res.status_code, 404, forged)
+            self.assertNotEqual(
+                self._ticket("Secd confirm").partner_id, self.victim.partner_id
+            )
+        res = self.url_open(url, data={"csrf_token": csrf, "token": token})
+        self.assertEqual(res.status_code, 200)
+        ticket = self._ticket("Secd confirm")
+        self.assertEqual(ticket.partner_id, self.victim.partner_id)
+        self.assertEqual(ticket.commercial_partner_id, self.company)
+        self.assertIn(ticket, self.env["crm.ticket"].with_user(self.victim).search([]))
+        self.assertTrue(
+            self.env["crm.score.event"].search(
+                [
+                    ("res_model", "=", "crm.ticket"),
+                    ("res_id", "=", ticket.id),
+                    ("partner_id", "=", self.company.id),
+                ]
+            )
+        )
+        # the link is used up
+        res = self.url_open(url, data={"csrf_token": csrf, "token": token})
+        self.assertEqual(res.status_code, 404)
+
+    def test_no_link_without_an_existing_customer(self):
+        self._post(self._form("Secd nobody", email="secd.nobody@example.com"))
+        ticket = self._ticket("Secd nobody")
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "crm.ticket"), ("res_id", "=", ticket.id)]
+        )
+        self.assertEqual(len(mail), 1)
+        self.assertNotIn("/confirm", mail.body_html)
+
+    def test_logged_in_user_with_own_address(self):
+        """The session proves the address: the ticket is the user's, and a
+        duplicate contact of that address is not offered the link."""
+        self.env["res.partner"].create(
+            {"name": "Secd duplicate", "email": "secd.victim@example.com"}
+        )
+        self.authenticate(self.victim.login, self.victim.login)
+        self._post(self._form("Secd own", email="secd.victim@example.com"))
+        ticket = self._ticket("Secd own")
+        self.assertEqual(ticket.partner_id, self.victim.partner_id)
+        self.assertIn(ticket, self.env["crm.ticket"].with_user(self.victim).search([]))
+        self.assertFalse(ticket._web_form_confirm_url())
+
+    # ------------------------------------------------------------
+    # Files
+    # ------------------------------------------------------------
+
+    def test_files_per_request_limited(self):
+        self.env["ir.config_parameter"].set_param(
+            "crm_suite.ticket_attachment_max_files", "2"
+        )
+        res = self._post(
+            self._form("Secd files"),
+            files=[
+                ("attachments", (f"f{index}.txt", b"x", "text/plain"))
+                for index in range(3)
+            ],
+        )
+        self.assertEqual(res.status_code, 200)
+        self.assertIn("You sent 3 files: send up to 2 files at once", res.text)
+        self.assertFalse(self._ticket("Secd files"))
+
+    def test_html_and_svg_stored_as_plain_text_on_a_public_message(self):
+        self._post(
+            self._form("Secd svg"),
+            files=[
+                (
+                    "attachments",
+                    ("a.svg", b"<svg><script>1</script></svg>", "image/svg+xml"),
+                ),
+                ("attachments", ("b.html", b"<script>2</script>", "text/html")),
+                (
+                    "attachments",
+                    (
+                        "c.xhtml",
+                        b"<html><script>3</script></html>",
+                        "application/xhtml+xml",
+                    ),
+                ),
+            ],
+        )
+        ticket = self._ticket("Secd svg")
+        files = self.env["ir.attachment"].search(
+            [("res_model", "=", "crm.ticket"), ("res_id", "=", ticket.id)]
+        )
+        self.assertEqual(len(files), 3)
+        self.assertEqual(set(files.mapped("mimetype")), {"text/plain"})
+        public = ticket.message_ids.filtered(lambda m: m.attachment_ids)
+        self.assertEqual(public.attachment_ids, files)
+        self.assertEqual(public.subtype_id, self.env.ref("mail.mt_comment"))
+
+    # ------------------------------------------------------------
+    # Rate limit
+    # ------------------------------------------------------------
+
+    @mute_logger("odoo.http")
+    def test_rate_limit_ignores_forged_forwarded_for(self):
+        self.env["ir.config_parameter"].set_param("crm_suite.web_form_rate_limit", "2")
+        statuses = [
+            self._post(
+                self._form(f"Secd xff {index}"),
+                headers={
+                    "X-Forwarded-For": f"203.0.113.{index}",
+                    "X-Forwarded-Host": "evil.example.com",
+                    "X-Real-IP": f"198.51.100.{index}",
+                },
+            ).status_code
+            for index in range(4)
+        ]
+        self.assertEqual(statuses, [200, 200, 429, 429])
+
+    @mute_logger("odoo.http")
+    def test_rate_limit_behind_proxy_counts_ipv6_by_64(self):
+        """In proxy_mode the proxy's X-Forwarded-For is the client: addresses of
+        one IPv6 /64 share a counter, another /64 has its own."""
+        self.env["ir.config_parameter"].set_param("crm_suite.web_form_rate_limit", "2")
+        self.startPatcher(patch.dict(config.options, {"proxy_mode": True}))
+        host = urlparse(self.base_url()).netloc
+
+        def post(subject, address):
+            return self._post(
+                self._form(subject),
+                headers={"X-Forwarded-For": address, "X-Forwarded-Host": host},
+            ).status_code
+
+        self.assertEqual(post("Secd v6 a", "2001:db8:1:2::1"), 200)
+        self.assertEqual(post("Secd v6 b", "2001:db8:1:2:ffff:ffff:ffff:fffe"), 200)
+        self.assertEqual(post("Secd v6 c", "2001:db8:1:2:abcd::9"), 429)
+        self.assertEqual(post("Secd v6 d", "2001:db8:1:3::1"), 200)
+        # IPv4 addresses of a proxy's clients are counted one by one
+        self.assertEqual(post("Secd v4 a", "192.0.2.10"), 200)
+        self.assertEqual(post("Secd v4 b", "192.0.2.11"), 200)
+
+    @mute_logger("odoo.http")
+    def test_rate_limit_no_double_burst_at_the_hour(self):
+        self.env["ir.config_parameter"].set_param("crm_suite.web_form_rate_limit", "2")
+        hour_end = START - START % 3600 + 3600
+        self.mocked_time.time.return_value = hour_end - 2
+        self.assertEqual(self._post(self._form("Secd edge 1")).status_code, 200)
+        self.assertEqual(self._post(self._form("Secd edge 2")).status_code, 200)
+        # the next clock hour: still within the last hour of the two posts
+        self.mocked_time.time.return_value = hour_end + 2
+        self.assertEqual(self._post(self._form("Secd edge 3")).status_code, 429)
+        self.mocked_time.time.return_value = hour_end + 1800
+        self.assertEqual(self._post(self._form("Secd edge 4")).status_code, 429)
+        # an hour after the first two
+        self.mocked_time.time.return_value = hour_end + 3600 - 1
+        self.assertEqual(self._post(self._form("Secd edge 5")).status_code, 200)
+        self.assertEqual(self._post(self._form("Secd edge 6")).status_code, 200)
+        self.assertEqual(self._post(self._form("Secd edge 7")).status_code, 429)
