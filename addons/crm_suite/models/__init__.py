@@ -15,8 +15,8 @@ from . import crm_ticket_stage
 from . import crm_ticket_type
 from . import crm_ticket_tag
 from . import crm_ticket_team
-from . import crm_ticket
 from . import crm_ticket_web_form
+from . import crm_ticket
 from . import crm_ticket_portal
 from . import crm_ticket_sla
 from . import crm_ticket_sla_status

@@ -36,6 +36,7 @@ class CrmTicket(models.Model):
         "mail.thread.cc",
         "mail.activity.mixin",
         "rating.mixin",
+        "crm.ticket.web.form.mixin",
     ]
     _order = "priority desc, id desc"
     _rec_names_search = ["number", "name", "partner_id.name"]

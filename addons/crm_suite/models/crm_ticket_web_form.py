@@ -7,7 +7,7 @@ from odoo.tools.misc import hmac
 CONFIRM_SCOPE = "crm_suite.ticket_web_form_confirm"
 
 
-class CrmTicket(models.Model):
+class CrmTicketWebFormMixin(models.AbstractModel):
     """The confirmation of a web form's ticket by the owner of its address.
 
     The public form puts a ticket on a new contact of the typed address, never
@@ -16,7 +16,8 @@ class CrmTicket(models.Model):
     whoever opens it reads that mailbox, so the ticket then moves to the
     existing customer (their portal, their leads' scores)."""
 
-    _inherit = "crm.ticket"
+    _name = "crm.ticket.web.form.mixin"
+    _description = "Ticket Web Form Confirmation"
 
     def _web_form_existing_customer(self):
         """The existing contact of the ticket's address the link would attach
