@@ -161,15 +161,16 @@ def odoo_server(db, log_name, startup_timeout=180, workers=0):
         deadline = time.monotonic() + startup_timeout
         while True:
             assert proc.poll() is None, f"the server stopped at start: see {log.name}"
-            try:
-                if requests.get(f"{base}/web/health", timeout=5).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.5)  # not listening yet
-                continue
             assert (
                 time.monotonic() < deadline
-            ), f"the server did not answer in {startup_timeout}s"
+            ), f"the server did not answer in {startup_timeout}s: see {log.name}"
+            try:
+                if requests.get(f"{base}/web/health", timeout=30).status_code == 200:
+                    break
+            except (requests.ConnectionError, requests.Timeout):
+                # not listening yet, or still loading its registry on a busy machine
+                time.sleep(0.5)
+                continue
             time.sleep(0.5)
         yield base
     finally:
