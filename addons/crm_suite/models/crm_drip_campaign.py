@@ -422,7 +422,7 @@ class CrmDripCampaign(models.Model):
         if self.env.su:
             return
         for campaign in self:
-            if campaign.user_id._is_superuser():
+            if campaign.user_id and campaign.user_id._is_superuser():
                 raise ValidationError(
                     _(
                         "Choose a person as the responsible of campaign %(name)s: "

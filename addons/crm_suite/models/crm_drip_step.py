@@ -264,7 +264,9 @@ class CrmDripStep(models.Model):
         could not run themselves."""
         for step in self:
             action = step.server_action_id
-            if step.action_type != "server_action" or not action:
+            # whatever the step's type: a refused action must not wait in the
+            # field for a later change of type
+            if not action:
                 continue
             campaign = step.campaign_id
             owner = campaign_owner(campaign)

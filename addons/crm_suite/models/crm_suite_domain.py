@@ -24,6 +24,9 @@ from odoo.tools.safe_eval import datetime, dateutil, safe_eval, time
 
 # Longest filter text accepted (a long list of ids fits).
 MAX_DOMAIN_LENGTH = 100_000
+# Deepest syntax tree accepted: a domain's list, its tuples and a date
+# expression in them stay far below it.
+MAX_DOMAIN_DEPTH = 64
 
 # Names a filter may use, besides constants.
 PLAIN_NAMES = frozenset(
@@ -179,7 +182,29 @@ def check_domain_text(env, text):
                 "The filter is not valid Python syntax: check its brackets and quotes."
             )
         ) from error
+    except (RecursionError, MemoryError) as error:
+        # Python's own parser gives up on deeply nested expressions
+        raise DomainError(_too_deep(env)) from error
+    if _depth(tree) > MAX_DOMAIN_DEPTH:
+        raise DomainError(_too_deep(env))
     _check_node(env, tree)
+
+
+def _too_deep(env):
+    return env._("The filter nests too deeply: write it as a plain list of conditions.")
+
+
+def _depth(tree):
+    """How deep the syntax tree goes (iteratively: a deep tree must not
+    exhaust Python's stack here either)."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_DOMAIN_DEPTH:
+            break
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 def eval_domain(env, text):

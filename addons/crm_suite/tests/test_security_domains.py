@@ -112,6 +112,21 @@ class TestDomainsAreData(CrmSuiteUsersMixin, TransactionCase):
         )
         self.assertEqual(rule.domain, "[]")
 
+    def test_deep_filters_refused_clearly(self):
+        """Filters nested past what Python's parser or the checker can walk
+        are refused with a message, not a server error."""
+        Rule = self.env["crm.score.rule"].with_user(self.sales_admin)
+        deep = [
+            "[('id', '=', %s)]" % "+".join(["1"] * 40_000),
+            "[('id', '=', %s1)]" % ("-" * 40_000),
+            "[('id', '=', %s)]" % ("[" * 80 + "]" * 80),
+            "[('name', '=', context_today()%s)]" % (".min" * 20_000),
+        ]
+        for domain in deep:
+            with self.subTest(domain=domain[:40]):
+                with self.assertRaisesRegex(ValidationError, "nests too deeply"):
+                    Rule.create({"name": "Deep", "domain": domain, "points": 1})
+
     def test_plain_values_and_dates_still_work(self):
         Rule = self.env["crm.score.rule"].with_user(self.sales_admin)
         for domain in (

@@ -228,6 +228,34 @@ class TestSecurityPrivileges(DripCase):
             campaign.write({"user_id": self.env.ref("base.user_root").id})
         self.assertEqual(campaign.user_id, self.user_manager)
 
+    def test_clearing_the_responsible_is_not_a_crash(self):
+        """A campaign without a responsible acts as its creator: clearing the
+        field saves (it used to fail on an empty recordset)."""
+        campaign = self._manager_campaign("noowner")
+        campaign.write({"user_id": False})
+        self.assertFalse(campaign.user_id)
+
+    def test_refused_action_cannot_wait_on_another_step_type(self):
+        """A code action the manager may not run is refused on a step of
+        another type too, so a later change of type cannot wake it."""
+        campaign = self._manager_campaign("dormant")
+        step = (
+            self.env["crm.drip.step"]
+            .with_user(self.user_manager)
+            .create(
+                {
+                    "name": "Call",
+                    "campaign_id": campaign.id,
+                    "trigger": "begin",
+                    "action_type": "activity",
+                    "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+                }
+            )
+        )
+        with self._refused("cannot run this server action"):
+            step.write({"server_action_id": self.action_code.id})
+        self.assertFalse(step.server_action_id)
+
     def test_owner_must_be_able_to_run_the_action(self):
         """A Settings administrator configuring a code step for a campaign
         whose responsible is not one is told so."""
