@@ -222,3 +222,199 @@ class TestSecurityManualRecords(TransactionCase):
         self.assertEqual(self.lead_b.score_engagement, 3)
         line.unlink()
         self.assertEqual(self.lead_a.score_engagement, 0)
+
+    # ------------------------------------------------------------------
+    # Drip participants and traces
+    # ------------------------------------------------------------------
+
+    def _campaign(self, user=None):
+        campaign = self.env["crm.drip.campaign"].create(
+            {
+                "name": "Manual campaign",
+                "model_id": self.env["ir.model"]._get("crm.lead").id,
+                "domain": "[('email_from', 'ilike', '@manual.example.com')]",
+                "company_id": self.company_a.id,
+                "user_id": (user or self.manager_a).id,
+                "send_tz": "UTC",
+            }
+        )
+        self.env["crm.drip.step"].create(
+            {
+                "name": "Call",
+                "campaign_id": campaign.id,
+                "action_type": "activity",
+                "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+                "delay_number": 3,
+            }
+        )
+        campaign.state = "running"
+        return campaign
+
+    def test_managers_create_no_participant_nor_trace(self):
+        campaign = self._campaign()
+        Participant = self.env["crm.drip.participant"]
+        for user, values in (
+            # company A's manager, on company B's lead
+            (
+                self.manager_a,
+                {
+                    "model_name": "crm.lead",
+                    "res_id": self.lead_b.id,
+                    "company_id": self.company_a.id,
+                },
+            ),
+            (
+                self.manager_a,
+                {
+                    "model_name": "res.partner",
+                    "res_id": self.partner_b.id,
+                    "company_id": self.company_a.id,
+                },
+            ),
+            # company B's manager, on company A's campaign
+            (
+                self.manager_b,
+                {
+                    "model_name": "crm.lead",
+                    "res_id": self.lead_a.id,
+                    "company_id": self.company_b.id,
+                },
+            ),
+        ):
+            with self.subTest(user=user.login, values=values):
+                with self.assertRaises(REFUSED):
+                    participant = Participant.with_user(user).create(
+                        {"campaign_id": campaign.id, **values}
+                    )
+                    # before the fix: the record's name, read as superuser
+                    participant.read(["record_name", "campaign_id"])
+        self.assertFalse(campaign.participant_ids)
+        campaign._sync_participants()
+        participant = campaign.participant_ids
+        self.assertEqual(participant.lead_id, self.lead_a)
+        with self.assertRaises(REFUSED):
+            self.env["crm.drip.trace"].with_user(self.manager_a).create(
+                {
+                    "participant_id": participant.id,
+                    "step_id": campaign.step_ids.id,
+                    "campaign_id": campaign.id,
+                }
+            )
+
+    def test_identity_of_participants_and_traces_is_the_engines(self):
+        campaign = self._campaign()
+        campaign._sync_participants()
+        participant = campaign.participant_ids.with_user(self.manager_a)
+        trace = participant.trace_ids
+        self.assertEqual(len(trace), 1)
+        other = self._campaign()
+        for values in (
+            {"res_id": self.lead_b.id},
+            {"model_name": "res.partner"},
+            {"campaign_id": other.id},
+            {"company_id": self.company_b.id},
+            {"lead_id": self.lead_b.id},
+            {"email_normalized": "b@manual.example.com"},
+        ):
+            with self.subTest(values=values), self.assertRaises(UserError):
+                participant.write(values)
+        for values in (
+            {"participant_id": other.participant_ids.id or participant.id},
+            {"step_id": other.step_ids.id},
+            {"campaign_id": other.id},
+        ):
+            with self.subTest(values=values), self.assertRaises(UserError):
+                trace.write(values)
+        self.assertEqual(participant.res_id, self.lead_a.id)
+        self.assertEqual(trace.step_id, campaign.step_ids)
+        # what managers do stays: move a step in time, stop a participant
+        soon = fields.Datetime.now()
+        trace.write({"schedule_date": soon})
+        self.assertEqual(trace.schedule_date, soon)
+        self.assertIs(participant.action_stop(), True)
+        self.assertEqual(participant.state, "stopped")
+        self.assertEqual(trace.state, "canceled")
+
+    def test_participants_follow_their_campaigns_company(self):
+        """Even a participant written with another company (by the engine,
+        or before this fix) stays within its campaign's company."""
+        campaign = self._campaign()
+        participant = self.env["crm.drip.participant"].create(
+            {
+                "campaign_id": campaign.id,
+                "company_id": self.company_b.id,
+                "model_name": "crm.lead",
+                "res_id": self.lead_a.id,
+            }
+        )
+        self.assertEqual(participant.company_id, self.company_a)
+        self.env.cr.execute(
+            "UPDATE crm_drip_participant SET company_id = %s WHERE id = %s",
+            (self.company_b.id, participant.id),
+        )
+        self.env.invalidate_all()
+        self.assertFalse(
+            self.env["crm.drip.participant"]
+            .with_user(self.manager_b)
+            .search([("id", "=", participant.id)])
+        )
+        with self.assertRaises(AccessError):
+            participant.with_user(self.manager_b).read(["record_name"])
+
+    def test_record_name_is_read_with_the_readers_rights(self):
+        """A participant on a record the reader may not read (one enrolled
+        before this fix, a record moved to another company) shows no name,
+        nor through its traces."""
+        campaign = self._campaign()
+        participant = self.env["crm.drip.participant"].create(
+            {
+                "campaign_id": campaign.id,
+                "model_name": "crm.lead",
+                "res_id": self.lead_b.id,
+            }
+        )
+        trace = self.env["crm.drip.trace"].create(
+            {
+                "participant_id": participant.id,
+                "step_id": campaign.step_ids.id,
+                "campaign_id": campaign.id,
+            }
+        )
+        self.assertEqual(participant.record_name, self.lead_b.name)
+        as_manager = participant.with_user(self.manager_a)
+        self.assertEqual(as_manager.record_name, f"Restricted record #{self.lead_b.id}")
+        self.assertEqual(as_manager.display_name, as_manager.record_name)
+        read = trace.with_user(self.manager_a).read(["record_name", "participant_id"])
+        shown = f"{read[0]['record_name']} {read[0]['participant_id'][1]}"
+        self.assertNotIn("SECRET", shown)
+
+    def test_test_wizard_still_enrols_for_a_manager(self):
+        campaign = self._campaign()
+        wizard = (
+            self.env["crm.drip.test"]
+            .with_user(self.manager_a)
+            .create(
+                {
+                    "campaign_id": campaign.id,
+                    "record_ref": f"crm.lead,{self.lead_a.id}",
+                }
+            )
+        )
+        action = wizard.action_launch()
+        participant = self.env["crm.drip.participant"].browse(action["res_id"])
+        self.assertTrue(participant.is_test)
+        self.assertEqual(participant.company_id, self.company_a)
+        self.assertEqual(
+            participant.with_user(self.manager_a).record_name, self.lead_a.name
+        )
+        self.assertEqual(len(participant.trace_ids), 1)
+        participant.trace_ids.with_user(self.manager_a).action_execute_now()
+        self.assertEqual(participant.trace_ids.state, "done")
+        # not on another company's lead
+        with self.assertRaises(REFUSED):
+            self.env["crm.drip.test"].with_user(self.manager_a).create(
+                {
+                    "campaign_id": campaign.id,
+                    "record_ref": f"crm.lead,{self.lead_b.id}",
+                }
+            ).action_launch()
