@@ -26,6 +26,7 @@ from . import res_company
 from . import res_config_settings
 from . import crm_drip_campaign
 from . import crm_drip_step
+from . import crm_drip_engine_mixin
 from . import crm_drip_participant
 from . import crm_drip_trace
 from . import mailing_mailing

@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 EXIT_REASONS = [
@@ -20,9 +21,20 @@ class CrmDripParticipant(models.Model):
     """One record's walk through a campaign."""
 
     _name = "crm.drip.participant"
+    _inherit = ["crm.drip.engine.mixin"]
     _description = "Drip Campaign Participant"
     _order = "id desc"
     _rec_name = "record_name"
+    # set by the enrolment only (see crm.drip.engine.mixin)
+    _engine_fields = (
+        "campaign_id",
+        "company_id",
+        "model_name",
+        "res_id",
+        "lead_id",
+        "email_normalized",
+        "is_test",
+    )
 
     campaign_id = fields.Many2one(
         "crm.drip.campaign", required=True, ondelete="cascade", index=True
@@ -89,20 +101,43 @@ class CrmDripParticipant(models.Model):
         )
 
     @api.depends("model_name", "res_id")
+    @api.depends_context("uid")
     def _compute_record_name(self):
+        """The enrolled record's name as the reader sees it (also when read
+        through a superuser's field, a trace's or a many2one's display
+        name): a record they may not read shows its id only."""
         ids_by_model = defaultdict(set)
         for participant in self:
             if participant.model_name in self.env and participant.res_id:
                 ids_by_model[participant.model_name].add(participant.res_id)
-        names = {}
+        names, existing = {}, set()
         for model, ids in ids_by_model.items():
-            # sudo: only the display name of the enrolled record is shown
-            for record in self.env[model].sudo().browse(ids).exists():
-                names[(model, record.id)] = record.display_name
+            records = self.env[model].sudo(False).browse(ids).exists()
+            existing.update((model, record.id) for record in records)
+            for record in records._filtered_access("read"):
+                try:
+                    names[(model, record.id)] = record.display_name
+                except AccessError:
+                    continue
         for participant in self:
-            participant.record_name = names.get(
-                (participant.model_name, participant.res_id)
-            ) or _("Deleted record #%(id)s", id=participant.res_id)
+            key = (participant.model_name, participant.res_id)
+            if key in names:
+                participant.record_name = names[key]
+            elif key in existing:
+                participant.record_name = self.env._(
+                    "Restricted record #%(id)s", id=participant.res_id
+                )
+            else:
+                participant.record_name = _(
+                    "Deleted record #%(id)s", id=participant.res_id
+                )
+
+    @api.depends("record_name")
+    @api.depends_context("uid")
+    def _compute_display_name(self):
+        # the record's name depends on who reads it: so does the display name
+        for participant in self:
+            participant.display_name = participant.record_name
 
     @api.depends("model_name", "res_id")
     def _compute_lead_id(self):
@@ -120,6 +155,26 @@ class CrmDripParticipant(models.Model):
                 if participant in leads and participant.res_id in existing
                 else False
             )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_engine_create()
+        campaigns = self.env["crm.drip.campaign"].browse(
+            {vals["campaign_id"] for vals in vals_list if vals.get("campaign_id")}
+        )
+        company = {campaign.id: campaign.company_id.id for campaign in campaigns}
+        for vals in vals_list:
+            # always the campaign's company: the record rules follow it
+            vals["company_id"] = company.get(vals.get("campaign_id")) or False
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_engine_write(vals)
+        vals = {key: value for key, value in vals.items() if key != "company_id"}
+        if "campaign_id" in vals:
+            campaign = self.env["crm.drip.campaign"].browse(vals["campaign_id"])
+            vals["company_id"] = campaign.company_id.id
+        return super().write(vals)
 
     def _records(self):
         """The enrolled records of one model (missing ones left out)."""

@@ -40,9 +40,13 @@ class CrmDripTrace(models.Model):
     """
 
     _name = "crm.drip.trace"
+    _inherit = ["crm.drip.engine.mixin"]
     _description = "Drip Campaign Trace"
     _order = "schedule_date desc, id desc"
     _rec_name = "step_id"
+    # set by the engine only (see crm.drip.engine.mixin); schedule_date stays
+    # writable: writing it moves the step in time
+    _engine_fields = ("participant_id", "step_id", "campaign_id", "parent_id")
 
     participant_id = fields.Many2one(
         "crm.drip.participant", required=True, ondelete="cascade", index=True
