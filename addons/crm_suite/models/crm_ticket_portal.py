@@ -37,11 +37,12 @@ class CrmTicket(models.Model):
     def _portal_search_guarded(self):
         return not self.env.su and not self.env.user._is_internal()
 
-    def _portal_check_path(self, path, model=None):
+    def _portal_check_path(self, path, model=None, auto_join=True):
         """Refuse a field path (``partner_id.message_ids.body``) of which a
         step is a chatter-like relation (see PORTAL_HIDDEN_COMODELS), an
-        ``auto_join`` relation, or a related field that goes through one.
-        Return the model the path ends on (for an ``any`` subdomain)."""
+        ``auto_join`` relation (unless ``auto_join`` is False), or a related
+        field that goes through one. Return the model the path ends on (for
+        an ``any`` subdomain)."""
         model = self if model is None else model
         names = path.split(".") if isinstance(path, str) else []
         depth = 0
@@ -60,7 +61,7 @@ class CrmTicket(models.Model):
             if (
                 name in PORTAL_HIDDEN_FIELDS
                 or field.comodel_name in PORTAL_HIDDEN_COMODELS
-                or (field.relational and field.auto_join)
+                or (auto_join and field.relational and field.auto_join)
             ):
                 raise AccessError(
                     self.env._(
@@ -79,7 +80,7 @@ class CrmTicket(models.Model):
                 return None
         return model
 
-    def _portal_check_domain(self, domain, model=None):
+    def _portal_check_domain(self, domain, model=None, auto_join=True):
         model = self if model is None else model
         for leaf in expression.normalize_domain(domain or []):
             if not isinstance(leaf, list | tuple) or len(leaf) != 3:
@@ -87,14 +88,14 @@ class CrmTicket(models.Model):
             path, operator, value = leaf
             if not isinstance(path, str):
                 continue
-            comodel = self._portal_check_path(path, model)
+            comodel = self._portal_check_path(path, model, auto_join)
             if (
                 comodel is not None
                 and isinstance(operator, str)
                 and operator.lower() in ("any", "not any")
                 and isinstance(value, list | tuple)
             ):
-                self._portal_check_domain(value, comodel)
+                self._portal_check_domain(value, comodel, auto_join)
 
     def _portal_check_order(self, order):
         for term in (order or "").split(","):

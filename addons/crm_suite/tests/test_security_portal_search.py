@@ -139,3 +139,27 @@ class TestSecurityPortalSearch(TransactionCase):
             self.env["crm.ticket"].search([("message_ids.body", "ilike", "4711")]),
             self.ticket,
         )
+
+    def test_own_contacts_not_searched_by_their_chatter(self):
+        """The same oracle on the contacts a customer may read (their own
+        company's): the internal notes agents log on a contact."""
+        contact = self.portal.partner_id
+        contact.with_user(self.agent).message_post(
+            body="Secp contact note: bad payer", subtype_xmlid="mail.mt_note"
+        )
+        Partner = self.env["res.partner"].with_user(self.portal)
+        self.assertIn(contact, Partner.search([("id", "=", contact.id)]))
+        self.assertIn(contact, Partner.search([("user_ids", "!=", False)]))
+        for domain in (
+            [("message_ids.body", "ilike", "bad payer")],
+            [("message_ids", "any", [("body", "ilike", "bad payer")])],
+            [("website_message_ids.body", "ilike", "bad payer")],
+        ):
+            with self.subTest(domain=domain), self.assertRaises(AccessError):
+                Partner.search_count(domain)
+        self.assertEqual(
+            self.env["res.partner"]
+            .with_user(self.agent)
+            .search([("message_ids.body", "ilike", "bad payer")]),
+            contact,
+        )
