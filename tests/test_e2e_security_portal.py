@@ -403,3 +403,72 @@ def test_web_form_files_per_request_limited(rpc, server):
     assert response.status_code == 200
     assert "You sent 30 files" in response.text
     assert not rpc("admin", "crm.ticket", "search", [("name", "=", "Sec many files")])
+
+
+def test_portal_search_by_internal_notes_refused(rpc, server, fresh_db, setup, tickets):  # noqa: F811
+    """A yes/no search on the chatter would spell an internal note out, one
+    character at a time (``message_ids`` joins ``mail_message`` in SQL, past
+    the rules that hide internal notes from customers)."""
+    (_, _, umbrella_login), _ = setup["customers"]
+    mine = tickets["mine"]
+    rpc(
+        "admin",
+        "crm.ticket",
+        "message_post",
+        [mine],
+        body="Sec internal refund code 4711-XQ",
+        subtype_xmlid="mail.mt_note",
+    )
+    attacks = [
+        [("id", "=", mine), ("message_ids.body", "=like", "%refund code 4%")],
+        [("id", "=", mine), ("message_ids", "any", [("body", "ilike", "4711")])],
+        [("message_ids.is_internal", "=", True)],
+        [("website_message_ids.body", "ilike", "4711")],
+        [("partner_id.message_ids.body", "ilike", "4711")],
+        [("activity_user_id", "!=", False)],
+    ]
+    for domain in attacks:
+        with pytest.raises(RpcError) as error:
+            rpc(umbrella_login, "crm.ticket", "search_count", domain)
+        assert error.value.name == "odoo.exceptions.AccessError", domain
+    with pytest.raises(RpcError) as error:
+        rpc(
+            umbrella_login,
+            "crm.ticket",
+            "web_search_read",
+            [("message_ids.body", "ilike", "4711")],
+            {"name": {}},
+        )
+    assert error.value.name == "odoo.exceptions.AccessError"
+    # what customers search by still works
+    assert rpc(umbrella_login, "crm.ticket", "search_count", [("id", "=", mine)]) == 1
+    # agents search the chatter as before
+    assert rpc(
+        "e2e_agent_a",
+        "crm.ticket",
+        "search",
+        [("message_ids.body", "ilike", "4711-XQ")],
+    ) == [mine]
+    # the portal pages: list (search, filter, sort), home counters, ticket
+    session = _portal_session(server, fresh_db, umbrella_login)
+    for url in (
+        "/my/tickets",
+        "/my/tickets?search=Umbrella&search_in=all&filterby=open&sortby=stage",
+        "/my/tickets?sortby=priority&filterby=all",
+        f"/my/tickets/{mine}",
+    ):
+        page = session.get(f"{server}{url}", timeout=60)
+        assert page.status_code == 200, url
+        assert "Sec Umbrella ticket" in page.text, url
+        assert "4711" not in page.text, url
+    home = session.post(
+        f"{server}/my/counters",
+        json={
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {"counters": ["crm_ticket_count"]},
+        },
+        timeout=60,
+    )
+    assert home.status_code == 200
+    assert home.json().get("result", {}).get("crm_ticket_count") == 1, home.text

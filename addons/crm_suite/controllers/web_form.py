@@ -1,6 +1,7 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from urllib.parse import urlencode
 
 from odoo import http
 from odoo.exceptions import UserError, ValidationError
@@ -78,33 +79,39 @@ class CrmTicketWebForm(http.Controller):
     )
     def crm_ticket_web_form_confirm(self, ticket_id, token=None, **_kw):
         """The signed link of a web form's acknowledgement: its owner attaches
-        the ticket to their existing account. Asked first (a GET changes
-        nothing: mail scanners open links), done on the posted form."""
+        the ticket to their existing account, or has an agent do it. Asked
+        first (a GET changes nothing: mail scanners open links), done on the
+        posted form."""
         # sudo: visitors have no rights on tickets; the token, checked below
         # against this very ticket, is the only key
         ticket_sudo = request.env["crm.ticket"].sudo().browse(ticket_id).exists()
         values = {"state": "invalid", "ticket_number": False}
-        if (
-            not ticket_sudo
-            or not ticket_sudo._web_form_check_token(token)
-            or not ticket_sudo._web_form_existing_customer()
-        ):
+        if not ticket_sudo or not ticket_sudo._web_form_check_token(token):
             return request.render(
                 "crm_suite.crm_ticket_web_form_confirm", values, status=404
             )
         values["ticket_number"] = ticket_sudo.number
         if request.httprequest.method != "POST":
+            path = f"/support/ticket/{ticket_sudo.id}/confirm"
+            login_url = False
+            if request.env.user._is_public():
+                # back to this very page once logged in
+                redirect = f"{path}?{urlencode({'token': token})}"
+                login_url = f"/web/login?{urlencode({'redirect': redirect})}"
             values.update(
                 state="ask",
                 token=token,
-                action=f"/support/ticket/{ticket_sudo.id}/confirm",
+                action=path,
+                will_attach=bool(ticket_sudo._web_form_existing_customer()),
+                login_url=login_url,
             )
             return request.render("crm_suite.crm_ticket_web_form_confirm", values)
-        if not ticket_sudo._web_form_confirm(token):
+        state = ticket_sudo._web_form_confirm(token)
+        if not state:
             return request.render(
                 "crm_suite.crm_ticket_web_form_confirm", values, status=404
             )
-        values["state"] = "done"
+        values["state"] = state
         return request.render("crm_suite.crm_ticket_web_form_confirm", values)
 
     def _crm_ticket_web_form_defaults(self):

@@ -49,6 +49,14 @@ class ResPartner(models.Model):
         action["context"] = {"default_partner_id": self.id, "default_channel": "phone"}
         return action
 
+    def _search(self, domain, offset=0, limit=None, order=None):
+        # customers read their own company's contacts: not by the contacts'
+        # chatter (internal notes), activities or ratings, which a search
+        # joins in SQL past the rules that hide them (see crm.ticket)
+        if not self.env.su and not self.env.user._is_internal():
+            self.env["crm.ticket"]._portal_check_domain(domain, self, auto_join=False)
+        return super()._search(domain, offset=offset, limit=limit, order=order)
+
     def write(self, vals):
         res = super().write(vals)
         Lead = self.env["crm.lead"]

@@ -19,3 +19,4 @@ from . import test_security_record_rules
 from . import test_security_portal
 from . import test_security_web_form
 from . import test_security_manual_records
+from . import test_security_portal_search

@@ -142,9 +142,12 @@ class TestSecurityWebForm(HttpCase):
         self.assertEqual(ticket.partner_email, "mallory.secd@example.com")
         self.assertEqual(ticket.kanban_state, "normal")
 
-    def test_acknowledgement_link_attaches_the_ticket_to_the_customer(self):
-        self._post(self._form("Secd confirm", email="secd.victim@example.com"))
-        ticket = self._ticket("Secd confirm")
+    def _confirm_link(self, subject, email):
+        """Post the form anonymously; the ticket and its signed link."""
+        self.authenticate(None, None)
+        self._post(self._form(subject, email=email))
+        ticket = self._ticket(subject)
+        self.assertEqual(len(ticket), 1)
         mail = self.env["mail.mail"].search(
             [("model", "=", "crm.ticket"), ("res_id", "=", ticket.id)]
         )
@@ -154,44 +157,181 @@ class TestSecurityWebForm(HttpCase):
             mail.body_html,
         )
         self.assertTrue(match, "the acknowledgement carries the signed link")
-        path, token = match.group(1), match.group(2)
+        return ticket, match.group(1), match.group(2)
+
+    def _confirm(self, ticket, token):
+        return self.url_open(
+            f"/support/ticket/{ticket.id}/confirm",
+            data={"csrf_token": http.Request.csrf_token(self), "token": token},
+        )
+
+    def _recorded_contact(self, name, email, company_name):
+        """A contact an agent recorded (no user), of a customer of its own."""
+        company = self.env["res.partner"].create(
+            {"name": company_name, "is_company": True}
+        )
+        return self.env["res.partner"].create(
+            {"name": name, "email": email, "parent_id": company.id}
+        )
+
+    def test_acknowledgement_link_attaches_the_ticket_to_the_customer(self):
+        recorded = self._recorded_contact(
+            "Secd Recorded", "secd.recorded@example.com", "Secd Recorded Corp"
+        )
+        ticket, path, token = self._confirm_link(
+            "Secd confirm", "secd.recorded@example.com"
+        )
         # a mail scanner opening the link changes nothing
         res = self.url_open(path)
         self.assertEqual(res.status_code, 200)
         self.assertIn("Confirm your request", res.text)
-        self.assertNotEqual(
-            self._ticket("Secd confirm").partner_id, self.victim.partner_id
-        )
-        url = f"/support/ticket/{ticket.id}/confirm"
-        csrf = http.Request.csrf_token(self)
+        self.assertIn("joins your other", res.text)
+        self.assertNotEqual(self._ticket("Secd confirm").partner_id, recorded)
         # forged tokens: none, another's, a wrong one of the right length
         other = self.env["crm.ticket"].create(
             {"name": "Secd other", "partner_id": ticket.partner_id.id}
         )
         for forged in ("", "0" * len(token), other._web_form_confirm_token()):
-            res = self.url_open(url, data={"csrf_token": csrf, "token": forged})
+            res = self._confirm(ticket, forged)
             self.assertEqual(res.status_code, 404, forged)
-            self.assertNotEqual(
-                self._ticket("Secd confirm").partner_id, self.victim.partner_id
-            )
-        res = self.url_open(url, data={"csrf_token": csrf, "token": token})
+            self.assertNotEqual(self._ticket("Secd confirm").partner_id, recorded)
+        res = self._confirm(ticket, token)
         self.assertEqual(res.status_code, 200)
+        self.assertIn("is now in your", res.text)
         ticket = self._ticket("Secd confirm")
-        self.assertEqual(ticket.partner_id, self.victim.partner_id)
-        self.assertEqual(ticket.commercial_partner_id, self.company)
-        self.assertIn(ticket, self.env["crm.ticket"].with_user(self.victim).search([]))
+        self.assertEqual(ticket.partner_id, recorded)
+        self.assertEqual(ticket.commercial_partner_id, recorded.parent_id)
         self.assertTrue(
             self.env["crm.score.event"].search(
                 [
                     ("res_model", "=", "crm.ticket"),
                     ("res_id", "=", ticket.id),
-                    ("partner_id", "=", self.company.id),
+                    ("partner_id", "=", recorded.parent_id.id),
                 ]
             )
         )
         # the link is used up
-        res = self.url_open(url, data={"csrf_token": csrf, "token": token})
-        self.assertEqual(res.status_code, 404)
+        self.assertEqual(self._confirm(ticket, token).status_code, 404)
+
+    def test_logged_in_owner_confirms_into_own_account(self):
+        """The link proves the mailbox, the login the account: the ticket
+        joins the visitor's own tickets."""
+        ticket, path, token = self._confirm_link(
+            "Secd own confirm", "secd.victim@example.com"
+        )
+        res = self.url_open(path)
+        self.assertIn("log in", res.text)
+        self.authenticate(self.victim.login, self.victim.login)
+        res = self.url_open(path)
+        self.assertEqual(res.status_code, 200)
+        self.assertIn("joins your other", res.text)
+        res = self._confirm(ticket, token)
+        self.assertEqual(res.status_code, 200)
+        self.assertIn("is now in your", res.text)
+        ticket = self._ticket("Secd own confirm")
+        self.assertEqual(ticket.partner_id, self.victim.partner_id)
+        self.assertEqual(ticket.commercial_partner_id, self.company)
+        self.assertIn(ticket, self.env["crm.ticket"].with_user(self.victim).search([]))
+        self.assertEqual(self._confirm(ticket, token).status_code, 404)
+
+    def test_anonymous_confirmation_of_a_users_address_left_to_an_agent(self):
+        """A user's address is self-declared: without the login, the ticket
+        stays where it is and an agent links it."""
+        ticket, path, token = self._confirm_link(
+            "Secd pending", "secd.victim@example.com"
+        )
+        contact = ticket.partner_id
+        res = self.url_open(path)
+        self.assertIn("agents then", res.text)
+        res = self._confirm(ticket, token)
+        self.assertEqual(res.status_code, 200)
+        self.assertIn("will link it to your account", res.text)
+        ticket = self._ticket("Secd pending")
+        self.assertEqual(ticket.partner_id, contact)
+        self.assertTrue(ticket.web_form_confirmed)
+        note = ticket.message_ids.filtered(
+            lambda message: "stays on its own contact" in (message.body or "")
+        )
+        self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
+        self.assertFalse(
+            self.env["crm.score.event"].search(
+                [
+                    ("res_model", "=", "crm.ticket"),
+                    ("res_id", "=", ticket.id),
+                    ("partner_id", "in", (self.company | self.victim.partner_id).ids),
+                ]
+            )
+        )
+        # used up: no second note, no later move
+        self.authenticate(self.victim.login, self.victim.login)
+        self.assertEqual(self._confirm(ticket, token).status_code, 404)
+        self.assertEqual(self._ticket("Secd pending").partner_id, contact)
+
+    def test_attacker_account_with_the_victims_address_gets_nothing(self):
+        """A portal user gives their own account the victim's address
+        (``/my/account`` does not check it): the victim's confirmed ticket
+        never goes to the attacker."""
+        attacker_company = self.env["res.partner"].create(
+            {"name": "Secd Attacker Corp", "is_company": True}
+        )
+        attacker = mail_new_test_user(
+            self.env,
+            login="secd_attacker",
+            name="Secd Attacker",
+            email="secd.attacker@example.com",
+            groups="base.group_portal",
+        )
+        attacker.partner_id.parent_id = attacker_company
+        # older than the victim's contact below
+        attacker.partner_id.with_user(attacker).sudo().write(
+            {"email": "secd.carol@example.com"}
+        )
+        as_attacker = self.env["crm.ticket"].with_user(attacker)
+
+        # 1. the victim has no contact: an agent links the ticket
+        ticket, _path, token = self._confirm_link(
+            "Secd carol first", "secd.carol@example.com"
+        )
+        contact = ticket.partner_id
+        self.assertEqual(self._confirm(ticket, token).status_code, 200)
+        ticket = self._ticket("Secd carol first")
+        self.assertEqual(ticket.partner_id, contact)
+        self.assertNotEqual(ticket.commercial_partner_id, attacker_company)
+        self.assertNotIn(ticket, as_attacker.search([]))
+
+        # 2. the victim's real contact, of another customer, recorded by an
+        # agent: the ticket goes there
+        carol = self._recorded_contact(
+            "Secd Carol", "secd.carol@example.com", "Secd Carol Corp"
+        )
+        ticket, _path, token = self._confirm_link(
+            "Secd carol second", "secd.carol@example.com"
+        )
+        self.assertEqual(self._confirm(ticket, token).status_code, 200)
+        ticket = self._ticket("Secd carol second")
+        self.assertEqual(ticket.partner_id, carol)
+        self.assertNotIn(ticket, as_attacker.search([]))
+        self.assertFalse(
+            self.env["crm.score.event"].search(
+                [
+                    ("res_model", "=", "crm.ticket"),
+                    ("res_id", "=", ticket.id),
+                    ("partner_id", "=", attacker_company.id),
+                ]
+            )
+        )
+
+        # 3. the address recorded on two customers: nobody is picked
+        self._recorded_contact("Secd Carol bis", "secd.carol@example.com", "Secd Bis")
+        ticket, _path, token = self._confirm_link(
+            "Secd carol third", "secd.carol@example.com"
+        )
+        contact = ticket.partner_id
+        res = self._confirm(ticket, token)
+        self.assertIn("will link it to your account", res.text)
+        ticket = self._ticket("Secd carol third")
+        self.assertEqual(ticket.partner_id, contact)
+        self.assertNotIn(ticket, as_attacker.search([]))
 
     def test_no_link_without_an_existing_customer(self):
         self._post(self._form("Secd nobody", email="secd.nobody@example.com"))
