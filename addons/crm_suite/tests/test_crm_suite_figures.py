@@ -293,3 +293,43 @@ class TestDripMailFailure(DripCase):
                     [node] = arch.xpath(f"//filter[@name='{key[15:]}']")
                     domain += safe_eval(node.get("domain"))
             self.assertEqual(Model.search_count(domain), count, action["name"])
+
+
+@tagged("post_install", "-at_install")
+class TestCollisionOwnContacts(ScoringCommon):
+    def test_own_contacts_never_warn(self):
+        lead = self._lead(partner_id=self.partner.id, user_id=self.user_salesman.id)
+        other = self._lead(partner_id=self.partner.id, user_id=self.user_salesman.id)
+        mine = lead.with_user(self.user_salesman)
+        # a note, a done activity, and an email the salesperson sent from
+        # their own mailbox (it comes back through the gateway, as OdooBot)
+        mine.message_post(
+            body="Called", message_type="comment", subtype_xmlid="mail.mt_note"
+        )
+        mine.activity_schedule(
+            "mail.mail_activity_data_call", user_id=self.user_salesman.id
+        ).with_user(self.user_salesman).action_feedback(feedback="Done")
+        other.with_user(self.env.ref("base.user_root")).message_post(
+            body="Re: quote",
+            message_type="email",
+            author_id=self.user_salesman.partner_id.id,
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.env["bus.bus"].sudo().search([]).unlink()
+        mine.message_post(
+            body="Again", message_type="comment", subtype_xmlid="mail.mt_note"
+        )
+        self.env.cr.precommit.run()
+        (lead | other).invalidate_recordset()
+        self.assertFalse(mine.collision_warning)
+        self.assertFalse(other.with_user(self.user_salesman).collision_warning)
+        self.assertFalse(
+            self.env["bus.bus"]
+            .sudo()
+            .search([("message", "ilike", "already in touch")])
+        )
+        # a colleague sees them all
+        self.assertIn(
+            self.user_salesman.name,
+            lead.with_user(self.user_manager).collision_warning,
+        )
