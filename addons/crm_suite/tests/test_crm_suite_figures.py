@@ -6,7 +6,7 @@ never tell a user different stories about the same thing."""
 from lxml import etree
 
 from odoo import Command
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from .common import CrmTicketCommonMixin
@@ -332,4 +332,35 @@ class TestCollisionOwnContacts(ScoringCommon):
         self.assertIn(
             self.user_salesman.name,
             lead.with_user(self.user_manager).collision_warning,
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestServiceOverviewTour(CrmTicketCommonMixin, HttpCase):
+    def test_tour_service_overview(self):
+        self._setup_crm_ticket()
+        self.team.name = "Figures Team"
+        late_team = self.team.copy({"name": "Late Team"})
+        self.env["crm.ticket.sla"].create(
+            {
+                "name": "Generous",
+                "team_ids": [Command.link(self.team.id)],
+                "response_hours": 400,
+                "resolution_hours": 800,
+            }
+        )
+        self.env["crm.ticket.sla"].create(
+            {
+                "name": "Strict",
+                "team_ids": [Command.link(late_team.id)],
+                "response_hours": 1,
+            }
+        )
+        self._agent_answers(self._ticket())
+        with self._at("2026-01-05 09:00:00"):
+            self._ticket(team_id=late_team.id)
+        self.start_tour(
+            "/odoo/action-crm_suite.crm_ticket_team_action_dashboard",
+            "crm_suite_service_overview",
+            login="admin",
         )
