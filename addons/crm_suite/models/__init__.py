@@ -1,3 +1,5 @@
+# crm_score_rule imports crm_lead: the lead's mixin comes first
+from . import crm_lead_score_explain
 from . import crm_score_rule
 from . import crm_score_event
 from . import crm_lead_score_line

@@ -498,14 +498,22 @@ class CrmDripCampaign(models.Model):
             "crm.drip.participant",
             _("Participants"),
             [("campaign_id", "=", self.id)],
-            {"search_default_filter_not_test": 1},
+            # the stat button's count: holdout and test participants excluded
+            {
+                "search_default_filter_not_test": 1,
+                "search_default_filter_not_holdout": 1,
+            },
         )
 
     def action_view_traces(self):
         self.ensure_one()
         self.check_access("read")
         return self._action_view(
-            "crm.drip.trace", _("Traces"), [("campaign_id", "=", self.id)]
+            "crm.drip.trace",
+            _("Traces"),
+            [("campaign_id", "=", self.id)],
+            # the stat button's count: test runs excluded
+            {"search_default_filter_not_test": 1},
         )
 
     @api.model_create_multi

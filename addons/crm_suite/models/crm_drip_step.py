@@ -163,6 +163,11 @@ class CrmDripStep(models.Model):
     rejected_count = fields.Integer(compute="_compute_statistics")
     canceled_count = fields.Integer(compute="_compute_statistics")
     error_count = fields.Integer(compute="_compute_statistics")
+    failed_count = fields.Integer(
+        compute="_compute_statistics",
+        string="Failed",
+        help="Steps in error, and emails the mail server refused or that " "bounced.",
+    )
     sent_count = fields.Integer(compute="_compute_statistics", string="Sent")
     opened_count = fields.Integer(compute="_compute_statistics", string="Opened")
     clicked_count = fields.Integer(compute="_compute_statistics", string="Clicked")
@@ -437,6 +442,7 @@ class CrmDripStep(models.Model):
             "bounced_count",
             "unsubscribed_count",
             "goal_count",
+            "failed_count",
         )
         stats = {}
         ids = [step_id for step_id in self.ids if step_id]
@@ -467,7 +473,9 @@ class CrmDripStep(models.Model):
                                             AND p.exit_reason IN
                                                 ('unsubscribed', 'blocklisted')
                                             AND p.exit_date >= t.done_date),
-                           count(*) FILTER (WHERE t.state = 'done' AND p.reached_goal)
+                           count(*) FILTER (WHERE t.state = 'done' AND p.reached_goal),
+                           count(*) FILTER (WHERE t.state = 'error'
+                                            OR mt.trace_status IN ('error', 'bounce'))
                       FROM crm_drip_trace t
                       JOIN crm_drip_participant p ON p.id = t.participant_id
                       LEFT JOIN mailing_trace mt ON mt.crm_drip_trace_id = t.id
@@ -502,5 +510,6 @@ class CrmDripStep(models.Model):
             "res_model": "crm.drip.trace",
             "view_mode": "list,form",
             "domain": [("step_id", "=", self.id)],
-            "context": {"create": False},
+            # as the step's statistics: test runs excluded
+            "context": {"create": False, "search_default_filter_not_test": 1},
         }

@@ -29,6 +29,8 @@ STEP_DELAY_SQL = "((s.delay_number || ' ' || s.delay_unit)::interval)"
 
 # mailing.trace failure -> participant exit
 FAILURE_EXITS = {"mail_bl": "blocklisted", "mail_optout": "unsubscribed"}
+# mailing.trace statuses of an email that did not reach its recipient
+MAIL_FAILED_STATUSES = ("error", "bounce")
 
 
 class CrmDripTrace(models.Model):
@@ -94,6 +96,49 @@ class CrmDripTrace(models.Model):
     mailing_trace_status = fields.Selection(
         related="mailing_trace_ids.trace_status", string="Email Status"
     )
+    mail_failed = fields.Boolean(
+        string="Email Failed",
+        compute="_compute_mail_failure",
+        search="_search_mail_failed",
+        help="The step's email was not delivered: the mail server refused it "
+        "or it bounced (the step itself ran: its next steps follow).",
+    )
+    mail_failure_reason = fields.Char(
+        string="Email Failure", compute="_compute_mail_failure"
+    )
+
+    @api.depends("mailing_trace_ids.trace_status", "mailing_trace_ids.failure_type")
+    def _compute_mail_failure(self):
+        # sudo: the email's outcome, which the trace's reader sees as its status
+        types = dict(
+            self.env["mailing.trace"]
+            ._fields["failure_type"]
+            ._description_selection(self.env)
+        )
+        for trace in self:
+            failed = trace.sudo().mailing_trace_ids.filtered(
+                lambda mt: mt.trace_status in MAIL_FAILED_STATUSES
+            )[:1]
+            trace.mail_failed = bool(failed)
+            if not failed:
+                trace.mail_failure_reason = False
+                continue
+            reason = (
+                failed.failure_reason
+                or types.get(failed.failure_type)
+                or self.env._("no details")
+            )
+            trace.mail_failure_reason = (
+                self.env._("Bounced: %(reason)s", reason=reason)
+                if failed.trace_status == "bounce"
+                else self.env._("Not sent: %(reason)s", reason=reason)
+            )
+
+    def _search_mail_failed(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError("Unsupported search on mail_failed")
+        domain = [("mailing_trace_ids.trace_status", "in", list(MAIL_FAILED_STATUSES))]
+        return domain if (operator == "=") == value else ["!"] + domain
 
     def init(self):
         # the job's queue: due traces, in date order

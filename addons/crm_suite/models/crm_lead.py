@@ -50,6 +50,7 @@ SCORE_FIELDS = frozenset(
         "score_fit_signature",
         "score_line_ids",
         "score_predictive_factors_html",
+        "score_arithmetic_html",
     }
 )
 PENDING_KEY = "crm_suite.score_pending"
@@ -74,6 +75,11 @@ def open_lead_sql(alias="l"):
 
 
 OPEN_LEAD_SQL = open_lead_sql()
+# A lead (won ones too) whose predictive part is not Odoo's probability:
+# Odoo wrote it in SQL, or the lead was won before the addon was installed.
+PREDICTIVE_STALE_SQL = SQL(
+    "l.active AND l.score_predictive IS DISTINCT FROM COALESCE(l.probability, 0)"
+)
 
 
 def decayed_points_sql(today):
@@ -95,7 +101,8 @@ def _auto_commit(env):
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "crm.lead.score.explain"]
 
     score = fields.Integer(
         prefetch="crm_suite_score",
@@ -167,6 +174,11 @@ class CrmLead(models.Model):
         compute="_compute_score_predictive_factors_html",
         sanitize=False,
     )
+    score_arithmetic_html = fields.Html(
+        string="Score Arithmetic",
+        compute="_compute_score_arithmetic_html",
+        sanitize=False,
+    )
     collision_warning = fields.Char(compute="_compute_collision_warning")
 
     # ------------------------------------------------------------------
@@ -209,40 +221,65 @@ class CrmLead(models.Model):
                 )
         return frozenset(relevant), frozenset(partner_fields)
 
+    def _score_engagement_raw(self):
+        """{lead id: engagement points as of today}: each line faded by its
+        rule's half-life (whole days), each rule's total capped, not clamped
+        yet (a lead without engagement line is left out)."""
+        ids = [lead_id for lead_id in self.ids if lead_id]
+        if not ids:
+            return {}
+        if self.env.cr.precommit.data.get(PENDING_KEY):
+            self._score_flush_pending()
+        self.env["crm.lead.score.line"].flush_model()
+        self.env["crm.score.rule"].flush_model()
+        today = self._score_today()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT lead_id, SUM(points) FROM (
+                    SELECT s.lead_id,
+                      CASE WHEN r.max_points > 0
+                        THEN LEAST(GREATEST(SUM(%(value)s), -r.max_points),
+                                   r.max_points)
+                        ELSE SUM(%(value)s) END AS points
+                    FROM crm_lead_score_line s
+                    JOIN crm_score_rule r ON r.id = s.rule_id AND r.active
+                    WHERE s.lead_id = ANY(%(ids)s) AND r.rule_type = 'engagement'
+                    GROUP BY s.lead_id, r.id
+                ) per_rule GROUP BY lead_id
+                """,
+                value=decayed_points_sql(today),
+                ids=ids,
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
     @api.depends("score_line_ids.points", "score_line_ids.date")
     def _compute_score_engagement(self):
-        """Engagement points as of today: each line faded by its rule's
-        half-life (whole days), each rule's total capped, clamped to 0-100."""
-        ids = [lead_id for lead_id in self.ids if lead_id]
-        totals = {}
-        if ids and self.env.cr.precommit.data.get(PENDING_KEY):
-            self._score_flush_pending()
-        if ids:
-            self.env["crm.lead.score.line"].flush_model()
-            self.env["crm.score.rule"].flush_model()
-            today = self._score_today()
-            self.env.cr.execute(
-                SQL(
-                    """
-                    SELECT lead_id, SUM(points) FROM (
-                        SELECT s.lead_id,
-                          CASE WHEN r.max_points > 0
-                            THEN LEAST(GREATEST(SUM(%(value)s), -r.max_points),
-                                       r.max_points)
-                            ELSE SUM(%(value)s) END AS points
-                        FROM crm_lead_score_line s
-                        JOIN crm_score_rule r ON r.id = s.rule_id AND r.active
-                        WHERE s.lead_id = ANY(%(ids)s) AND r.rule_type = 'engagement'
-                        GROUP BY s.lead_id, r.id
-                    ) per_rule GROUP BY lead_id
-                    """,
-                    value=decayed_points_sql(today),
-                    ids=ids,
-                )
-            )
-            totals = dict(self.env.cr.fetchall())
+        """Engagement points as of today, clamped to 0-100."""
+        totals = self._score_engagement_raw()
         for lead in self:
             lead.score_engagement = min(max(totals.get(lead.id) or 0.0, 0.0), 100.0)
+
+    @api.depends(
+        "score",
+        "score_band",
+        "score_fit",
+        "score_engagement",
+        "score_predictive",
+        "probability",
+        "team_id.score_weight_fit",
+        "team_id.score_weight_engagement",
+        "team_id.score_weight_predictive",
+        "team_id.score_warm_threshold",
+        "team_id.score_hot_threshold",
+    )
+    def _compute_score_arithmetic_html(self):
+        totals = self._score_engagement_raw()
+        for lead in self:
+            lead.score_arithmetic_html = lead._score_arithmetic_html(
+                totals.get(lead.id) or 0.0
+            )
 
     # ------------------------------------------------------------------
     # CRUD hooks: incremental recompute
@@ -332,7 +369,14 @@ class CrmLead(models.Model):
         Lead = self.sudo()
         leads = Lead.search(self._score_open_domain())
         if len(leads) <= SCORE_SYNC_LIMIT:
-            leads._score_recompute()
+            # won leads keep the score they had when won, unless it never
+            # followed their probability (won before the addon came)
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL("SELECT l.id FROM crm_lead l WHERE %s", PREDICTIVE_STALE_SQL)
+            )
+            stale = Lead.browse(row[0] for row in self.env.cr.fetchall())
+            (leads | stale)._score_recompute()
             return
         # sudo: the request is a technical parameter; any rule change sets it
         self.env["ir.config_parameter"].sudo().set_param(
@@ -484,12 +528,11 @@ class CrmLead(models.Model):
                 SQL(
                     """
                     SELECT l.id FROM crm_lead l
-                    WHERE %s AND l.score_predictive IS DISTINCT FROM
-                          COALESCE(l.probability, 0)
+                    WHERE %s
                     ORDER BY l.id LIMIT %s
                     FOR UPDATE OF l SKIP LOCKED
                     """,
-                    OPEN_LEAD_SQL,
+                    PREDICTIVE_STALE_SQL,
                     SCORE_BATCH_SIZE,
                 )
             )
@@ -1153,16 +1196,17 @@ class CrmLead(models.Model):
             result[lead.id] = rows
         return result
 
-    @api.depends("probability", "stage_id", "team_id", "tag_ids")
+    @api.depends(
+        "probability", "is_automated_probability", "stage_id", "team_id", "tag_ids"
+    )
     def _compute_score_predictive_factors_html(self):
         real = self.filtered("id")
         factors = real.get_score_predictive_factors() if real else {}
         for lead in self:
             rows = factors.get(lead.id)
             if not rows:
-                lead.score_predictive_factors_html = Markup("<p>%s</p>") % _(
-                    "Odoo has no prediction for this lead yet (it needs won and "
-                    "lost leads in its team, and a stage)."
+                lead.score_predictive_factors_html = (
+                    lead._score_predictive_missing_html()
                 )
                 continue
             body = Markup("").join(
@@ -1182,11 +1226,15 @@ class CrmLead(models.Model):
                 )
                 for row in rows
             )
-            lead.score_predictive_factors_html = Markup(
-                "<table class='table table-sm o_crm_suite_factors'><thead><tr>"
-                "<th>%s</th><th>%s</th><th class='text-end'>%s</th></tr></thead>"
-                "<tbody>%s</tbody></table>"
-            ) % (_("Factor"), _("Value"), _("Effect"), body)
+            lead.score_predictive_factors_html = (
+                lead._score_predictive_summary_html()
+                + Markup(
+                    "<table class='table table-sm o_crm_suite_factors'><thead><tr>"
+                    "<th>%s</th><th>%s</th><th class='text-end'>%s</th></tr></thead>"
+                    "<tbody>%s</tbody></table>"
+                )
+                % (_("Factor"), _("Value"), _("Effect"), body)
+            )
 
     # ------------------------------------------------------------------
     # Collision guard

@@ -83,9 +83,12 @@ class CrmScoreRule(models.Model):
     )
     description = fields.Text()
     lead_count = fields.Integer(
-        string="Leads Matching Now",
+        string="Open Leads Now",
         compute="_compute_lead_count",
-        help="Open leads this rule gives points to right now.",
+        help="Open leads (not won, not archived) of the rule's teams and company "
+        "that this rule gives points to right now, among those you may read. "
+        "The filter editor counts every lead its filter matches: won leads and "
+        "other teams' leads too.",
     )
 
     _sql_constraints = [
@@ -206,7 +209,16 @@ class CrmScoreRule(models.Model):
         if engagement:
             # as above, the lines (and leads) the user may read
             groups = self.env["crm.lead.score.line"]._read_group(
-                [("rule_id", "in", engagement.ids), ("lead_id.active", "=", True)],
+                [
+                    ("rule_id", "in", engagement.ids),
+                    (
+                        "lead_id",
+                        "in",
+                        self.env["crm.lead"]._search(
+                            self.env["crm.lead"]._score_open_domain()
+                        ),
+                    ),
+                ],
                 ["rule_id"],
                 ["lead_id:count_distinct"],
             )
@@ -254,7 +266,12 @@ class CrmScoreRule(models.Model):
                 ]
             )
         else:
-            domain = [("score_line_ids.rule_id", "=", self.id)]
+            domain = expression.AND(
+                [
+                    [("score_line_ids.rule_id", "=", self.id)],
+                    self.env["crm.lead"]._score_open_domain(),
+                ]
+            )
         action.update(
             {
                 "name": _("Leads scored by %(rule)s", rule=self.name),

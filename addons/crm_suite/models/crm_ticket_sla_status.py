@@ -133,14 +133,36 @@ class CrmTicketSlaStatus(models.Model):
         return failed if positive else ["!"] + failed
 
     @api.model
-    def _failed_sql(self, alias):
-        now = fields.Datetime.now()
+    def _failed_sql(self, alias, now=None):
+        """SQL: the status ``alias`` failed (reached late, or its deadline
+        passed unreached) at ``now`` (a datetime or an SQL expression)."""
+        table = SQL.identifier(alias)
         return SQL(
-            "(%s.reached_late OR (%s.reached_date IS NULL AND %s.deadline < %s))",
-            SQL.identifier(alias),
-            SQL.identifier(alias),
-            SQL.identifier(alias),
-            now,
+            "(COALESCE(%s.reached_late, FALSE)"
+            " OR (%s.reached_date IS NULL AND %s.deadline < %s))",
+            table,
+            table,
+            table,
+            fields.Datetime.now() if now is None else now,
+        )
+
+    def _success_rate_sql(self, alias, now=None):
+        """SQL aggregate: the SLA success (%) of the statuses ``alias``, the one
+        definition of the figure: reached on time / (reached on time +
+        failed). A target still running and not failed is left out (it is
+        neither a success nor a failure yet); NULL when no target is decided."""
+        table = SQL.identifier(alias)
+        on_time = SQL(
+            "(%s.reached_date IS NOT NULL AND NOT COALESCE(%s.reached_late, FALSE))",
+            table,
+            table,
+        )
+        return SQL(
+            "100.0 * count(*) FILTER (WHERE %s)"
+            " / NULLIF(count(*) FILTER (WHERE %s OR %s), 0)",
+            on_time,
+            on_time,
+            self._failed_sql(alias, now),
         )
 
     # ------------------------------------------------------------

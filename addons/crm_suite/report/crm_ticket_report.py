@@ -70,6 +70,7 @@ class CrmTicketReport(models.Model):
     close_date = fields.Datetime(string="Closed On", readonly=True)
     is_closed = fields.Boolean(string="Closed", readonly=True)
     ticket_count = fields.Integer(string="# Tickets", readonly=True)
+    is_answered = fields.Boolean(string="Answered", readonly=True)
     # times, in the working hours of the ticket's team
     first_response_hours = fields.Float(
         string="First Response (Working Hours)",
@@ -98,9 +99,10 @@ class CrmTicketReport(models.Model):
         string="SLA Success (%)",
         readonly=True,
         aggregator="avg",
-        help="Percentage of the ticket's SLA targets reached in time (a target "
-        "still running counts as not reached yet); empty for a ticket without "
-        "SLA target. Averaged over tickets.",
+        help="Targets reached in time, in percent of the targets decided: "
+        "reached in time or failed (a target still running and not late yet "
+        "is left out); empty for a ticket without a decided target. Averaged "
+        "over tickets, as on the Service Overview.",
     )
     sla_failed = fields.Boolean(
         string="SLA Failed",
@@ -136,6 +138,7 @@ class CrmTicketReport(models.Model):
         """The view's query: the ticket, its SLA statuses and its ratings, each
         aggregated per ticket once."""
         now = SQL("(now() AT TIME ZONE 'UTC')")
+        Status = self.env["crm.ticket.sla.status"]
         return SQL(
             """
             SELECT
@@ -156,6 +159,7 @@ class CrmTicketReport(models.Model):
                 t.close_date,
                 COALESCE(t.is_closed, FALSE) AS is_closed,
                 1 AS ticket_count,
+                t.first_response_date IS NOT NULL AS is_answered,
                 CASE WHEN t.first_response_date IS NOT NULL
                      THEN t.first_response_hours END AS first_response_hours,
                 CASE WHEN t.is_closed AND t.close_date IS NOT NULL
@@ -173,14 +177,8 @@ class CrmTicketReport(models.Model):
             LEFT JOIN (
                 SELECT s.ticket_id,
                        count(*) AS status_count,
-                       100.0 * count(*) FILTER (
-                           WHERE s.reached_date IS NOT NULL
-                             AND NOT COALESCE(s.reached_late, FALSE)
-                       ) / count(*) AS success_rate,
-                       bool_or(
-                           COALESCE(s.reached_late, FALSE)
-                           OR (s.reached_date IS NULL AND s.deadline < %(now)s)
-                       ) AS failed
+                       %(success_rate)s AS success_rate,
+                       bool_or(%(failed)s) AS failed
                   FROM crm_ticket_sla_status s
               GROUP BY s.ticket_id
             ) sla ON sla.ticket_id = t.id
@@ -200,6 +198,8 @@ class CrmTicketReport(models.Model):
             WHERE t.active
             """,
             now=now,
+            success_rate=Status._success_rate_sql("s", now),
+            failed=Status._failed_sql("s", now),
             satisfied=RATING_LIMIT_SATISFIED,
             rating_min=RATING_LIMIT_MIN,
         )

@@ -20,3 +20,4 @@ from . import test_security_portal
 from . import test_security_web_form
 from . import test_security_manual_records
 from . import test_security_portal_search
+from . import test_crm_suite_figures

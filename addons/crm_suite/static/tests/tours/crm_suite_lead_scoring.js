@@ -32,7 +32,7 @@ registry.category("web_tour.tours").add("crm_suite_lead_scoring", {
         {
             content: "The live count of matching leads is shown",
             trigger:
-                ".oe_stat_button[name='action_view_leads'] .o_stat_text:contains('Leads Matching Now')",
+                ".oe_stat_button[name='action_view_leads'] .o_stat_text:contains('Open Leads Now')",
         },
         {
             content: "Open the matching leads",
