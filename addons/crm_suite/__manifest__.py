@@ -45,6 +45,7 @@
         "views/res_company_views.xml",
         "views/mailing_mailing_views.xml",
         "wizard/crm_drip_test_views.xml",
+        "views/crm_suite_home_views.xml",
         "views/crm_suite_menus.xml",
     ],
     "demo": [
@@ -54,6 +55,9 @@
         "demo/crm_drip_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "crm_suite/static/src/landing/*",
+        ],
         "web.assets_tests": [
             "crm_suite/static/tests/tours/*.js",
         ],
