@@ -28,6 +28,7 @@
         "security/crm_suite_drip_rules.xml",
         "data/crm_suite_scoring_data.xml",
         "data/crm_ticket_data.xml",
+        "data/crm_ticket_type_data.xml",
         "data/crm_drip_data.xml",
         "views/crm_score_rule_views.xml",
         "views/crm_lead_views.xml",
@@ -57,6 +58,9 @@
     "assets": {
         "web.assets_backend": [
             "crm_suite/static/src/landing/*",
+        ],
+        "web.assets_frontend": [
+            "crm_suite/static/src/portal/*",
         ],
         "web.assets_tests": [
             "crm_suite/static/tests/tours/*.js",
