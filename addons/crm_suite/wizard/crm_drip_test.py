@@ -13,6 +13,7 @@ class CrmDripTest(models.TransientModel):
     _description = "Test a Drip Campaign"
 
     campaign_id = fields.Many2one("crm.drip.campaign", required=True)
+    model_id = fields.Many2one(related="campaign_id.model_id")
     model_name = fields.Char(related="campaign_id.model_name")
     record_ref = fields.Reference(
         selection="_selection_record_ref",
@@ -24,9 +25,17 @@ class CrmDripTest(models.TransientModel):
 
     @api.model
     def _selection_record_ref(self):
+        """The models campaigns target; only the campaign's own when the wizard
+        opens on one (the form's widget then offers its records only)."""
+        models_ = DRIP_MODELS
+        campaign_id = self.env.context.get("default_campaign_id")
+        if isinstance(campaign_id, int):
+            campaign = self.env["crm.drip.campaign"].browse(campaign_id).exists()
+            if campaign.has_access("read") and campaign.model_name in DRIP_MODELS:
+                models_ = [campaign.model_name]
         return [
             (model.model, model.name)
-            for model in self.env["ir.model"].search([("model", "in", DRIP_MODELS)])
+            for model in self.env["ir.model"].search([("model", "in", models_)])
         ]
 
     @api.model
