@@ -26,14 +26,7 @@ class ResUsers(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         users = super().create(vals_list)
-        # A new CRM Suite user starts in CRM Suite, not in Discuss; a home action
-        # chosen at creation (or set later) is left alone.
-        home = self.env.ref("crm_suite.crm_suite_action_home", raise_if_not_found=False)
-        if home:
-            users.filtered(
-                lambda user: not user.action_id
-                and user._has_group("crm_suite.group_crm_suite_user")
-            ).write({"action_id": home.id})
+        users._crm_suite_set_default_home()
         return users
 
     @property
@@ -61,3 +54,19 @@ class ResUsers(models.Model):
         else:
             xmlid = "crm_suite.crm_lead_action_my_hot"
         return self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+
+    def _crm_suite_set_default_home(self):
+        """CRM Suite users start in CRM Suite, not in Discuss: those of ``self``
+        without a home action get its home screen; a home action chosen (at
+        creation or later) is left alone. Run for new users, and once at install
+        for the users already in the group (the administrator)."""
+        home = self.env.ref("crm_suite.crm_suite_action_home", raise_if_not_found=False)
+        if home:
+            self.filtered(
+                lambda user: not user.action_id
+                and user._has_group("crm_suite.group_crm_suite_user")
+            ).write({"action_id": home.id})
+
+    @api.model
+    def _crm_suite_set_default_home_at_install(self):
+        self.search([("share", "=", False)])._crm_suite_set_default_home()

@@ -108,6 +108,8 @@ class TestCrmSuiteUx(CrmTicketCommonMixin, TransactionCase):
         home = self.env.ref("crm_suite.crm_suite_action_home")
         self.assertEqual(self.user_salesman.action_id.id, home.id)
         self.assertEqual(self.user_manager.action_id.id, home.id)
+        # the administrator, in CRM Suite at install, without a home action then
+        self.assertEqual(self.env.ref("base.user_admin").action_id.id, home.id)
         # not other users, and not over a home action chosen at creation
         self.assertFalse(self.user_internal.action_id)
         self.assertFalse(self.user_portal.action_id)

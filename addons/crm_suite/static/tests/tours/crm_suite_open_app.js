@@ -52,12 +52,17 @@ registry.category("web_tour.tours").add("crm_suite_home", {
     url: "/odoo",
     steps: () => [
         {
-            content: "The CRM Suite app is the current app",
-            trigger: ".o_main_navbar .o_menu_brand:contains('CRM Suite')",
-        },
-        {
             content: "On the user's first screen",
             trigger: ".o_breadcrumb .active:contains('My Hot Leads')",
+        },
+        {
+            content: "Its hot leads: the two filters together",
+            trigger:
+                ".o_searchview_facet:contains('My Pipeline'):not(:contains('Hot'))",
+        },
+        {
+            content: "In the CRM Suite app",
+            trigger: ".o_main_navbar:has(.o_menu_brand:contains('CRM Suite'))",
         },
     ],
 });
