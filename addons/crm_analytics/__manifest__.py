@@ -16,8 +16,17 @@
     ],
     "data": [
         "security/crm_analytics_security.xml",
+        "views/crm_analytics_landing.xml",
         "views/crm_analytics_menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "crm_analytics/static/src/*",
+        ],
+        "web.assets_tests": [
+            "crm_analytics/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/crm_analytics_demo.xml",
     ],

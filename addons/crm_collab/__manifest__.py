@@ -15,8 +15,14 @@
     ],
     "data": [
         "security/crm_collab_security.xml",
+        "views/crm_collab_landing.xml",
         "views/crm_collab_menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "crm_collab/static/src/*",
+        ],
+    },
     "demo": [
         "demo/crm_collab_demo.xml",
     ],

@@ -28,6 +28,7 @@
         "security/crm_suite_drip_rules.xml",
         "data/crm_suite_scoring_data.xml",
         "data/crm_ticket_data.xml",
+        "data/crm_ticket_type_data.xml",
         "data/crm_drip_data.xml",
         "views/crm_score_rule_views.xml",
         "views/crm_lead_views.xml",
@@ -45,6 +46,7 @@
         "views/res_company_views.xml",
         "views/mailing_mailing_views.xml",
         "wizard/crm_drip_test_views.xml",
+        "views/crm_suite_home_views.xml",
         "views/crm_suite_menus.xml",
     ],
     "demo": [
@@ -54,6 +56,12 @@
         "demo/crm_drip_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "crm_suite/static/src/landing/*",
+        ],
+        "web.assets_frontend": [
+            "crm_suite/static/src/portal/*",
+        ],
         "web.assets_tests": [
             "crm_suite/static/tests/tours/*.js",
         ],

@@ -1,2 +1,3 @@
 from . import test_crm_analytics_security
 from . import test_crm_analytics_i18n
+from . import test_crm_analytics_landing

@@ -1,2 +1,3 @@
 from . import test_crm_collab_security
 from . import test_crm_collab_i18n
+from . import test_crm_collab_landing

@@ -6,8 +6,9 @@ from urllib.parse import urlencode
 from odoo import http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
-from odoo.tools import email_normalize, plaintext2html
+from odoo.tools import plaintext2html
 
+from ..engines.email_address import normalize_customer_email
 from .crm_ticket_uploads import (
     attach_files,
     client_address,
@@ -143,7 +144,7 @@ class CrmTicketWebForm(http.Controller):
             errors["email"] = request.env._(
                 "Enter your email address: we answer you there."
             )
-        elif not email_normalize(form["email"]):
+        elif not normalize_customer_email(form["email"]):
             errors["email"] = request.env._(
                 "%(email)s is not a valid email address.", email=form["email"]
             )
@@ -164,7 +165,7 @@ class CrmTicketWebForm(http.Controller):
         link with which its owner attaches the ticket to their account; an
         agent may also merge the two contacts."""
         user = request.env.user
-        email = email_normalize(form["email"])
+        email = normalize_customer_email(form["email"])
         with request.env.cr.savepoint():
             if not user._is_public() and user.partner_id.email_normalized == email:
                 partner = user.partner_id

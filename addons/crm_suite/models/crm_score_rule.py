@@ -3,7 +3,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, formatLang
 
 from .crm_lead import open_lead_sql
 from .crm_suite_domain import (
@@ -66,6 +66,13 @@ class CrmScoreRule(models.Model):
     decay_days = fields.Float(
         string="Half-life (days)",
         help="Engagement points halve every this many days; 0 means they never fade.",
+    )
+    # cap and half-life as a reader sees them: they apply to engagement rules only
+    max_points_display = fields.Char(
+        string="Points Cap", compute="_compute_display_limits"
+    )
+    decay_days_display = fields.Char(
+        string="Half-life", compute="_compute_display_limits"
     )
     team_ids = fields.Many2many(
         "crm.team",
@@ -229,6 +236,24 @@ class CrmScoreRule(models.Model):
     # ------------------------------------------------------------------
     # CRUD: a rule change rescores the open leads
     # ------------------------------------------------------------------
+    @api.depends("rule_type", "max_points", "decay_days")
+    def _compute_display_limits(self):
+        not_applicable = self.env._("Not applicable")
+        for rule in self:
+            if rule.rule_type != "engagement":
+                rule.max_points_display = rule.decay_days_display = not_applicable
+                continue
+            rule.max_points_display = (
+                formatLang(self.env, rule.max_points, digits=2)
+                if rule.max_points
+                else self.env._("No cap")
+            )
+            rule.decay_days_display = (
+                formatLang(self.env, rule.decay_days, digits=2)
+                if rule.decay_days
+                else self.env._("Never fades")
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
         rules = super().create(vals_list)

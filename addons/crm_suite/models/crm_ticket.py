@@ -2,12 +2,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 from collections import defaultdict
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, html2plaintext
+
+from ..engines.email_address import normalize_customer_email
 
 _logger = logging.getLogger(__name__)
 
@@ -221,6 +223,14 @@ class CrmTicket(models.Model):
         "passed).",
         groups="base.group_user",
     )
+    sla_urgency = fields.Selection(
+        [("overdue", "Overdue"), ("today", "Due Today"), ("later", "Later")],
+        string="SLA Urgency",
+        compute="_compute_sla_urgency",
+        help="Overdue: a target was missed or its deadline passed; due today: the "
+        "next deadline falls before midnight in your time zone; later: after.",
+        groups="base.group_user",
+    )
     similar_ticket_ids = fields.Many2many(
         "crm.ticket",
         compute="_compute_similar_ticket_ids",
@@ -308,6 +318,26 @@ class CrmTicket(models.Model):
     def _compute_sla_failed(self):
         for ticket in self:
             ticket.sla_failed = any(ticket.sla_status_ids.mapped("failed"))
+
+    @api.depends("sla_deadline", "sla_failed")
+    @api.depends_context("tz")
+    def _compute_sla_urgency(self):
+        now = fields.Datetime.now()
+        local_now = fields.Datetime.context_timestamp(self, now)
+        midnight = (local_now + timedelta(days=1)).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
+        end_of_today = midnight.astimezone(timezone.utc).replace(tzinfo=None)
+        for ticket in self:
+            deadline = ticket.sla_deadline
+            if ticket.sla_failed or (deadline and deadline <= now):
+                ticket.sla_urgency = "overdue"
+            elif not deadline:
+                ticket.sla_urgency = False
+            elif deadline < end_of_today:
+                ticket.sla_urgency = "today"
+            else:
+                ticket.sla_urgency = "later"
 
     def _search_sla_failed(self, operator, value):
         if operator not in ("=", "!="):
@@ -456,7 +486,7 @@ class CrmTicket(models.Model):
         """The contact of ``email`` (which may be formatted, "Name <email>"),
         created in the current language when unknown."""
         parsed_name, normalized = tools.parse_contact_from_email(email or "")
-        normalized = tools.email_normalize(normalized)
+        normalized = normalize_customer_email(normalized)
         if not normalized:
             raise UserError(
                 self.env._(
@@ -587,6 +617,36 @@ class CrmTicket(models.Model):
             # the acknowledgement of their own ticket. Queued (not sent in the
             # request): the mail queue job sends it.
             tickets.sudo().message_mail_with_source(template, force_send=False)
+            tickets._log_acknowledgement()
+
+    def _log_acknowledgement(self):
+        """Say in the ticket's public history (the portal's too) that the
+        acknowledgement went out: a short line in the customer's language, not
+        the email itself, whose web form confirmation link is its addressee's."""
+        by_company = defaultdict(dict)
+        for ticket in self:
+            lang = ticket.partner_id.lang or self.env.lang
+            by_company[ticket.company_id][ticket.id] = ticket.with_context(
+                lang=lang
+            ).env._(
+                "We have received your request and opened the ticket %(number)s. "
+                "A confirmation was sent to you by email.",
+                number=ticket.number,
+            )
+        messages = self.env["mail.message"]
+        for company, bodies in by_company.items():
+            # sudo: a log on tickets being created, by whoever opens them
+            messages |= (
+                self.browse(list(bodies))
+                .sudo()
+                ._message_log_batch(
+                    bodies, author_id=company.partner_id.id, message_type="comment"
+                )
+            )
+        # public: the customer reads it on the portal
+        messages.write(
+            {"subtype_id": self.env.ref("mail.mt_comment").id, "is_internal": False}
+        )
 
     def write(self, vals):
         if "name" in vals and not (vals["name"] or "").strip():

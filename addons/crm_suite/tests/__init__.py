@@ -21,3 +21,5 @@ from . import test_security_web_form
 from . import test_security_manual_records
 from . import test_security_portal_search
 from . import test_crm_suite_figures
+from . import test_crm_suite_ux
+from . import test_crm_suite_ux_pages

@@ -13,6 +13,7 @@ class CrmDripTest(models.TransientModel):
     _description = "Test a Drip Campaign"
 
     campaign_id = fields.Many2one("crm.drip.campaign", required=True)
+    model_id = fields.Many2one(related="campaign_id.model_id")
     model_name = fields.Char(related="campaign_id.model_name")
     record_ref = fields.Reference(
         selection="_selection_record_ref",
@@ -24,10 +25,20 @@ class CrmDripTest(models.TransientModel):
 
     @api.model
     def _selection_record_ref(self):
+        """The models campaigns target; only the campaign's own when the wizard
+        opens on one (the form's widget then offers its records only)."""
+        models_ = DRIP_MODELS
+        campaign_id = self.env.context.get("default_campaign_id")
+        if isinstance(campaign_id, int):
+            campaign = self.env["crm.drip.campaign"].browse(campaign_id).exists()
+            if campaign.has_access("read") and campaign.model_name in DRIP_MODELS:
+                models_ = [campaign.model_name]
         # sudo: the labels of the campaigns' models (a CRM Suite manager may
         # not read ir.model)
-        models_ = self.env["ir.model"].sudo().search([("model", "in", DRIP_MODELS)])
-        return [(model.model, model.name) for model in models_]
+        return [
+            (model.model, model.name)
+            for model in self.env["ir.model"].sudo().search([("model", "in", models_)])
+        ]
 
     @api.model
     def default_get(self, fields_list):
