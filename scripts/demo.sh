@@ -30,6 +30,7 @@ if [ "$(installed)" != "3" ]; then
     odoo -d "$DB" -i "$ADDONS" --stop-after-init --http-port "$PORT" --log-level warn
     [ "$(installed)" = "3" ] || die "The addons did not install in $DB: see the messages above."
 fi
+refresh_rtl_bundles "$DB"
 
 cat <<MSG
 
