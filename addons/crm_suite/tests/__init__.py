@@ -18,3 +18,5 @@ from . import test_security_domains
 from . import test_security_record_rules
 from . import test_security_portal
 from . import test_security_web_form
+from . import test_crm_suite_rtl
+from . import test_crm_suite_portal_lang
