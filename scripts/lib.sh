@@ -251,6 +251,26 @@ odoo() {
     (cd "$REPO_ROOT" && "$VENV/bin/python" -m odoo -c "$REPO_ROOT/odoo.conf" "$@")
 }
 
+# --- Demo database ----------------------------------------------------------------------------
+DEMO_ADDONS="crm_suite,crm_analytics,crm_collab"
+
+demo_db_installed() {
+    [ "$(psql -d "$1" -Atqc "SELECT count(*) FROM ir_module_module
+        WHERE name IN ('crm_suite', 'crm_analytics', 'crm_collab') AND state = 'installed'" 2>/dev/null)" = "3" ]
+}
+
+# The database $1 with the three addons and their demo data (created the first time; $2: the
+# HTTP port Odoo may bind while installing), its right-to-left bundles rebuilt if stale.
+ensure_demo_db() {
+    local db="$1" port="${2:-8069}"
+    if ! demo_db_installed "$db"; then
+        log "Creating the demo database $db with $DEMO_ADDONS and demo data (a few minutes, once)."
+        odoo -d "$db" -i "$DEMO_ADDONS" --stop-after-init --http-port "$port" --log-level warn
+        demo_db_installed "$db" || die "The addons did not install in $db: see the messages above."
+    fi
+    refresh_rtl_bundles "$db"
+}
+
 setup_all() {
     ensure_system_packages
     ensure_postgres
