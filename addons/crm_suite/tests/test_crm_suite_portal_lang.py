@@ -110,6 +110,23 @@ class TestCrmSuitePortalLanguage(HttpCase):
             "the posted form's message is not in French",
         )
 
+    def test_chatter_labels(self):
+        """The ticket page's chatter loads mail's labels in the customer's
+        language (the frontend loads only web's and portal's by default)."""
+        self.authenticate("portal_lang_fr", "portal_lang_fr")
+        page = self.url_open(self._portal_pages("fr_FR")["ticket"])
+        translations_hash = re.search(
+            r'"cache_hashes": \{"translations": "(\w+)"', page.text
+        ).group(1)
+        # as the chatter asks: no language given, the page's applies
+        response = self.url_open(f"/website/translations/{translations_hash}")
+        self.assertEqual(response.status_code, 200)
+        mail = response.json()["modules"].get("mail", {"messages": []})
+        labels = {message["id"]: message["string"] for message in mail["messages"]}
+        self.assertEqual(
+            labels.get("The conversation is empty."), "La conversation est vide."
+        )
+
     def test_arabic_customer(self):
         self.authenticate("portal_lang_ar", "portal_lang_ar")
         response = self._assert_pages_speak("ar_001")
