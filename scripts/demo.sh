@@ -10,7 +10,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DB="${CRM_SUITE_DEMO_DB:-crm_suite_demo}"
 PORT="${CRM_SUITE_HTTP_PORT:-8069}"
-ADDONS="crm_suite,crm_analytics,crm_collab"
 
 setup_all
 
@@ -20,16 +19,7 @@ if [ "${1:-}" = "--reset" ]; then
     rm -rf "$LOCAL_DIR/data/filestore/$DB"
 fi
 
-installed() {
-    psql -d "$DB" -Atqc "SELECT count(*) FROM ir_module_module
-        WHERE name IN ('crm_suite', 'crm_analytics', 'crm_collab') AND state = 'installed'" 2>/dev/null
-}
-
-if [ "$(installed)" != "3" ]; then
-    log "Creating the demo database $DB with $ADDONS and demo data (a few minutes, once)."
-    odoo -d "$DB" -i "$ADDONS" --stop-after-init --http-port "$PORT" --log-level warn
-    [ "$(installed)" = "3" ] || die "The addons did not install in $DB: see the messages above."
-fi
+ensure_demo_db "$DB" "$PORT"
 
 cat <<MSG
 

@@ -75,6 +75,66 @@ ensure_system_packages() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${wanted[@]}" >/dev/null
 }
 
+# --- rtlcss ----------------------------------------------------------------------------------
+# Odoo lays right-to-left languages (Arabic, Hebrew, Persian) out by running the `rtlcss` command
+# on their stylesheets (odoo/addons/base/models/assetsbundle.py): the command must be on the
+# server's PATH, a node_modules copy is not looked for. Without it Arabic renders left to right.
+RTLCSS_PACKAGE="rtlcss@4"
+
+npm_global_bin() {
+    local prefix
+    prefix="$(npm prefix -g 2>/dev/null)" || return 1
+    echo "$prefix/bin"
+}
+
+ensure_rtlcss() {
+    local bin=""
+    command -v npm >/dev/null 2>&1 && bin="$(npm_global_bin || true)"
+    if ! command -v rtlcss >/dev/null 2>&1 && ! [ -x "$bin/rtlcss" ]; then
+        command -v npm >/dev/null 2>&1 ||
+            die "rtlcss (right-to-left stylesheets) is installed with npm, and npm is missing: install Node.js and npm, then run this command again."
+        log "Installing rtlcss with npm (Odoo flips stylesheets for right-to-left languages with it)."
+        local prefix="${bin%/bin}"
+        if [ -w "$prefix" ] && { [ ! -e "$prefix/lib" ] || [ -w "$prefix/lib" ]; }; then
+            npm install -g --no-audit --no-fund --loglevel=error "$RTLCSS_PACKAGE" >/dev/null
+        else
+            as_root npm install -g --no-audit --no-fund --loglevel=error "$RTLCSS_PACKAGE" >/dev/null
+        fi
+    fi
+    # A global npm prefix outside the PATH (a user prefix, nvm): the servers these scripts start
+    # find the command all the same. An Odoo started by other means needs it on its own PATH.
+    if ! command -v rtlcss >/dev/null 2>&1 && [ -x "$bin/rtlcss" ]; then
+        export PATH="$bin:$PATH"
+        log "rtlcss is in $bin, which is not on your PATH: add it there for an Odoo you start yourself."
+    fi
+    command -v rtlcss >/dev/null 2>&1 || die "rtlcss is still not on the PATH after 'npm install -g $RTLCSS_PACKAGE'."
+}
+
+# Stylesheet bundles are kept as attachments (/web/assets/...). A right-to-left one built while
+# rtlcss was missing is a left-to-right copy, and Odoo would serve it until the bundle's files
+# change: remove those of database $1 built before rtlcss was installed (Odoo builds them again
+# on the next page). The date of the `rtlcss` link on the PATH is when npm installed it.
+refresh_rtl_bundles() {
+    local db="$1" since stale
+    since="$(stat -c %Y "$(command -v rtlcss)")"
+    stale="$(psql -d "$db" -Atqc "SELECT count(*) FROM ir_attachment
+        WHERE url LIKE '/web/assets/%.rtl.%' AND res_model = 'ir.ui.view' AND public
+          AND create_date < to_timestamp($since) AT TIME ZONE 'UTC'" 2>/dev/null || echo 0)"
+    [ "${stale:-0}" = "0" ] && return 0
+    log "Removing $stale right-to-left stylesheet bundles of $db built before rtlcss was installed."
+    (cd "$REPO_ROOT" && "$VENV/bin/python" -m odoo shell -c "$REPO_ROOT/odoo.conf" -d "$db" \
+        --no-http --log-level warn >/dev/null) <<PY
+import datetime
+since = datetime.datetime.fromtimestamp($since, datetime.timezone.utc).replace(tzinfo=None)
+env["ir.attachment"].search([
+    ("url", "=like", "/web/assets/%.rtl.%"), ("res_model", "=", "ir.ui.view"),
+    ("public", "=", True), ("create_date", "<", since),
+]).unlink()
+env.registry.clear_cache("assets")
+env.cr.commit()
+PY
+}
+
 # --- PostgreSQL ------------------------------------------------------------------------------
 ensure_postgres() {
     if ! pg_isready -q 2>/dev/null; then
@@ -191,10 +251,31 @@ odoo() {
     (cd "$REPO_ROOT" && "$VENV/bin/python" -m odoo -c "$REPO_ROOT/odoo.conf" "$@")
 }
 
+# --- Demo database ----------------------------------------------------------------------------
+DEMO_ADDONS="crm_suite,crm_analytics,crm_collab"
+
+demo_db_installed() {
+    [ "$(psql -d "$1" -Atqc "SELECT count(*) FROM ir_module_module
+        WHERE name IN ('crm_suite', 'crm_analytics', 'crm_collab') AND state = 'installed'" 2>/dev/null)" = "3" ]
+}
+
+# The database $1 with the three addons and their demo data (created the first time; $2: the
+# HTTP port Odoo may bind while installing), its right-to-left bundles rebuilt if stale.
+ensure_demo_db() {
+    local db="$1" port="${2:-8069}"
+    if ! demo_db_installed "$db"; then
+        log "Creating the demo database $db with $DEMO_ADDONS and demo data (a few minutes, once)."
+        odoo -d "$db" -i "$DEMO_ADDONS" --stop-after-init --http-port "$port" --log-level warn
+        demo_db_installed "$db" || die "The addons did not install in $db: see the messages above."
+    fi
+    refresh_rtl_bundles "$db"
+}
+
 setup_all() {
     ensure_system_packages
     ensure_postgres
     resolve_odoo_src
     ensure_venv
+    ensure_rtlcss
     mkdir -p "$LOCAL_DIR/data" "$LOCAL_DIR/logs"
 }

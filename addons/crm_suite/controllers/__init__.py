@@ -1,3 +1,4 @@
+from . import home
 from . import portal
 from . import web_form
 from . import mass_mailing

@@ -24,6 +24,7 @@ from . import crm_ticket_sla
 from . import crm_ticket_sla_status
 from . import crm_ticket_routing_rule
 from . import ir_attachment
+from . import ir_http
 from . import res_company
 from . import res_config_settings
 from . import crm_drip_campaign

@@ -23,3 +23,5 @@ from . import test_security_portal_search
 from . import test_crm_suite_figures
 from . import test_crm_suite_ux
 from . import test_crm_suite_ux_pages
+from . import test_crm_suite_rtl
+from . import test_crm_suite_portal_lang
