@@ -18,3 +18,4 @@ from . import test_security_domains
 from . import test_security_record_rules
 from . import test_security_portal
 from . import test_security_web_form
+from . import test_crm_suite_demo
