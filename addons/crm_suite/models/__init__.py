@@ -37,3 +37,4 @@ from . import mailing_trace_report
 from . import mail_blacklist
 from . import mail_template
 from . import mailing_subscription
+from . import crm_suite_demo
