@@ -76,13 +76,29 @@ def test_each_top_menu_action_opens(server):
         actions = [m["action"] for m in menus if m["action"]]
         assert actions, f"{root} opens nothing"
         for ref in actions:
-            model, action_id = ref.split(",")
-            action = rpc.call(
-                model, "read", [int(action_id)], ["res_model", "view_mode"]
-            )[0]
-            views = [[False, mode] for mode in action["view_mode"].split(",")]
-            result = rpc.call(action["res_model"], "get_views", views)
-            assert result["views"], f"{action['res_model']} has no views"
+            _assert_action_opens(rpc, ref)
+
+
+def _assert_action_opens(rpc, ref):
+    """What the web client does with a menu's action: a window action loads its
+    views; a server action (a role's first screen) runs and gives one that does;
+    a client action names the component it opens."""
+    model, action_id = ref.split(",")
+    if model == "ir.actions.server":
+        action = rpc._post("/web/action/run", {"action_id": int(action_id)})
+        assert action and action["type"] == "ir.actions.act_window", ref
+        views = action["views"]
+    elif model == "ir.actions.client":
+        action = rpc.call(model, "read", [int(action_id)], ["tag"])[0]
+        assert action["tag"], f"{ref} opens no component"
+        return
+    else:
+        action = rpc.call(model, "read", [int(action_id)], ["res_model", "view_mode"])[
+            0
+        ]
+        views = [[False, mode] for mode in action["view_mode"].split(",")]
+    result = rpc.call(action["res_model"], "get_views", views)
+    assert result["views"], f"{action['res_model']} has no views"
 
 
 def test_salesperson_sees_suite_but_not_analytics(server):
