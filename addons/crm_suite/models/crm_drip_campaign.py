@@ -269,6 +269,7 @@ class CrmDripCampaign(models.Model):
         """
         self.ensure_one()
         owner = self.user_id or self.create_uid
+        # sudo: the companies of the owner, which a manager may not read
         if not owner or self.company_id not in owner.sudo().company_ids:
             raise UserError(
                 _(

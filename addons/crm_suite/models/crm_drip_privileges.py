@@ -32,6 +32,7 @@ def owner_context(campaign, owner):
     company = campaign.sudo().company_id  # sudo: see campaign_owner
     ids = [company.id] if company in companies else []
     ids += [cid for cid in companies.ids if cid not in ids]
+    # sudo: the owner's own main company
     return {"allowed_company_ids": ids or owner.sudo().company_id.ids}
 
 

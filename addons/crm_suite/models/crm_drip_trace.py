@@ -761,6 +761,8 @@ class CrmDripTrace(models.Model):
                     "is_manual": True,
                 }
             )
+        # sudo: the job books the step's points; a score line's source is set
+        # by the engine only (refused to anyone else)
         self.env["crm.lead.score.line"].sudo().create(lines)
 
     def _owner_may_run(self, step, now):

@@ -71,6 +71,7 @@ class CrmTicketWebFormMixin(models.AbstractModel):
         if not contacts:
             return Partner
         user = self.env.user
+        # sudo: the ticket's own address, whoever confirms (a visitor)
         email = self.sudo().partner_id.email_normalized
         if not user._is_public() and user.partner_id.email_normalized == email:
             # sudo: the visitor's own contact, for the move below
