@@ -954,7 +954,8 @@ class CrmDripTrace(models.Model):
             crm_drip_render_uid=owner.id,
             crm_drip_render_company_ids=render_context["allowed_company_ids"],
         )
-        # the owner's composer (composers are their creator's), as superuser
+        # sudo: the owner's composer (composers are their creator's), created by
+        # the job; the owner's rights come back for rendering (crm_drip_render_uid)
         Composer = self.env["mail.compose.message"].with_user(owner).sudo()
         values = {
             "composition_mode": "mass_mail",

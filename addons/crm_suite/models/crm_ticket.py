@@ -4,6 +4,8 @@ import logging
 from collections import defaultdict
 from datetime import timedelta, timezone
 
+from markupsafe import Markup
+
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
@@ -626,9 +628,10 @@ class CrmTicket(models.Model):
         by_company = defaultdict(dict)
         for ticket in self:
             lang = ticket.partner_id.lang or self.env.lang
-            by_company[ticket.company_id][ticket.id] = ticket.with_context(
-                lang=lang
-            ).env._(
+            # escaped: a ticket number given over the API is text, not markup
+            by_company[ticket.company_id][ticket.id] = Markup(
+                "<p>%s</p>"
+            ) % ticket.with_context(lang=lang).env._(
                 "We have received your request and opened the ticket %(number)s. "
                 "A confirmation was sent to you by email.",
                 number=ticket.number,

@@ -225,6 +225,15 @@ class TestCrmSuiteUx(CrmTicketCommonMixin, TransactionCase):
         # the customer reads it (portal message domain), and gets no second email
         self.assertIn(logged, ticket.website_message_ids)
         self.assertFalse(logged.notification_ids)
+        # a number given over the API is text in the customer's history
+        marked = self._ticket(
+            name="UX markup", number='<a href="https://evil.test">X</a>'
+        )
+        marked_line = marked.message_ids.filtered(
+            lambda m: m.subtype_id == comment and "received your request" in m.body
+        )
+        self.assertNotIn("<a", marked_line.body)
+        self.assertIn("&lt;a", marked_line.body)
         # no acknowledgement, no line
         quiet = self._ticket(partner_id=False, name="UX no customer")
         self.assertFalse(
