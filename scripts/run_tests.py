@@ -9,10 +9,12 @@ Stages, in order:
 
 1. lint: the blocking pre-commit hooks (ruff, ruff-format, pylint-odoo mandatory set,
    oca-checks-odoo-module, oca-checks-po, prettier, generic hooks), one result per hook;
-2. addons: a fresh database, our three addons installed with their demo data, their Odoo
+2. engines: ``pytest tests/engines`` -- the addons' pure-Python engines (and their
+   doctests) imported with Odoo made unimportable, no database;
+3. addons: a fresh database, our three addons installed with their demo data, their Odoo
    tests run (at_install and post_install, tours in headless Chromium);
-3. top-level: ``pytest tests/`` (end-to-end over JSON-RPC, install/uninstall lifecycle);
-4. compat: Odoo's own ``crm``, ``mass_mailing`` and ``portal`` tests, run with our
+4. top-level: ``pytest tests/`` (end-to-end over JSON-RPC, install/uninstall lifecycle);
+5. compat: Odoo's own ``crm``, ``mass_mailing`` and ``portal`` tests, run with our
    addons loaded; failures that stock Odoo has too (``tests/known_stock_failures.txt``)
    are reported but not counted against us.
 
@@ -237,16 +239,31 @@ def stage_lint(tally):
 
 
 def stage_pytest(tally, db_name):
-    log_path = LOGS / "pytest.log"
-    junit = LOGS / "pytest.xml"
-    say(f"top-level tests: pytest tests/ (log: {log_path.relative_to(REPO)})")
-    env = dict(os.environ, CRM_SUITE_TEST_DB=db_name)
+    """The top-level tests (end-to-end, lifecycle) on the addons stage's database."""
+    run_pytest_stage(
+        tally,
+        "top-level tests",
+        ["tests", "--ignore=tests/engines"],
+        "pytest",
+        env=dict(os.environ, CRM_SUITE_TEST_DB=db_name),
+    )
+
+
+def stage_engines(tally):
+    """The engines' tests: plain pytest, no Odoo, no database."""
+    run_pytest_stage(tally, "engines", ["tests/engines"], "engines")
+
+
+def run_pytest_stage(tally, label, paths, log_name, env=None):
+    log_path = LOGS / f"{log_name}.log"
+    junit = LOGS / f"{log_name}.xml"
+    say(f"{label}: pytest {' '.join(paths)} (log: {log_path.relative_to(REPO)})")
     rc, seconds = run_logged(
         [
             sys.executable,
             "-m",
             "pytest",
-            "tests",
+            *paths,
             "-v",
             "-p",
             "no:cacheprovider",
@@ -267,12 +284,12 @@ def stage_pytest(tally, db_name):
     tally.skipped += counts.get("skipped", 0)
     if bad:
         failed = re.findall(r"^(?:FAILED|ERROR) (\S+)", text, re.M)
-        tally.fail("top-level tests: " + (", ".join(failed) or "see pytest.log"), bad)
+        tally.fail(f"{label}: " + (", ".join(failed) or f"see {log_name}.log"), bad)
     if rc not in (0,) and not bad:
-        tally.fail(f"top-level tests: pytest exited with {rc}")
+        tally.fail(f"{label}: pytest exited with {rc}")
     if rc != 0:
         print(text[-15000:])
-    say(f"top-level tests: {tail} in {seconds:.0f}s")
+    say(f"{label}: {tail} in {seconds:.0f}s")
 
 
 def main():
@@ -283,7 +300,7 @@ def main():
         "--skip",
         action="append",
         default=[],
-        choices=["lint", "addons", "pytest", "compat"],
+        choices=["lint", "engines", "addons", "pytest", "compat"],
         help="leave a stage out (repeatable)",
     )
     parser.add_argument(
@@ -301,6 +318,9 @@ def main():
 
     if "lint" not in options.skip:
         stage_lint(tally)
+
+    if "engines" not in options.skip:
+        stage_engines(tally)
 
     db = options.db
     need_db = {"addons", "pytest", "compat"} - set(options.skip)

@@ -5,7 +5,7 @@
 # exits non-zero on any failure.
 #
 #   scripts/test.sh                    everything
-#   scripts/test.sh --skip compat      leave a stage out (lint, addons, pytest, compat)
+#   scripts/test.sh --skip compat      leave a stage out (lint, engines, addons, pytest, compat)
 #   scripts/test.sh --keep-db          keep the test database (crm_suite_test) afterwards
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 setup_all

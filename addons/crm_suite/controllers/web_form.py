@@ -8,7 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 from odoo.tools import plaintext2html
 
-from ..engines.email_address import normalize_customer_email
+from ..tools import normalize_customer_email
 from .crm_ticket_uploads import (
     attach_files,
     client_address,

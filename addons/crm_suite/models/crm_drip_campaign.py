@@ -9,8 +9,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from ..tools import auto_commit
 from .crm_drip_privileges import campaign_owner
-from .crm_lead import _auto_commit
 from .crm_suite_domain import (
     DomainError,
     domain_eval_context,
@@ -559,7 +559,7 @@ class CrmDripCampaign(models.Model):
             except UserError as error:
                 # its responsible may not act for it: the others still sync
                 _logger.warning("Drip campaign %s not synced: %s", campaign.id, error)
-            if _auto_commit(self.env):
+            if auto_commit(self.env):
                 # one campaign at a time: a long sync keeps what it did
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             self.env["ir.cron"]._notify_progress(

@@ -13,9 +13,9 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools import auto_commit
 from .crm_drip_privileges import owner_context, server_action_refusal
 from .crm_drip_step import EVENT_EFFECTS, EVENT_TRIGGERS, NEGATIVE_TRIGGERS, OPPOSITE
-from .crm_lead import _auto_commit
 
 _logger = logging.getLogger(__name__)
 
@@ -341,21 +341,21 @@ class CrmDripTrace(models.Model):
         that died is taken back at the next run (its emails, if any were
         committed, mark the trace done instead of being sent again).
         """
-        auto_commit = _auto_commit(self.env)
-        if auto_commit:
+        commit = auto_commit(self.env)
+        if commit:
             self._read_committed()
         self._recover_claims()
         done = 0
         for __ in range(max_batches):
-            if auto_commit:
+            if commit:
                 self._read_committed()
             token = self._claim(batch_size)
             if not token:
                 break
-            if auto_commit:
+            if commit:
                 self._read_committed()  # commits the claim
             done += self._process_claimed(token)
-            if auto_commit:
+            if commit:
                 # the batch is done: its emails and states stand together
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             self.env["ir.cron"]._notify_progress(done=done, remaining=0)
@@ -489,7 +489,7 @@ class CrmDripTrace(models.Model):
             sent._email_results(now)
             # as after a normal run: a participant with nothing left completes
             self._complete_participants(set(sent.participant_id.ids), now)
-        if _auto_commit(self.env):
+        if auto_commit(self.env):
             # the recovered claims are released for every worker
             self.env.cr.commit()  # pylint: disable=invalid-commit
 

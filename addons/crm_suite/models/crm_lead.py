@@ -2,7 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 import math
-import threading
 from ast import literal_eval
 from collections import defaultdict
 from datetime import datetime, timedelta
@@ -14,6 +13,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL, format_datetime, ormcache
 from odoo.tools.mail import mail_header_msgid_re
+
+from ..tools import auto_commit
 
 _logger = logging.getLogger(__name__)
 
@@ -91,12 +92,6 @@ def decayed_points_sql(today):
         " THEN s.points * power(0.5, GREATEST(%s::date - s.date::date, 0)"
         " / r.decay_days::float) ELSE s.points END",
         today,
-    )
-
-
-def _auto_commit(env):
-    return not getattr(threading.current_thread(), "testing", False) and not (
-        env.context.get("crm_suite_no_commit")
     )
 
 
@@ -504,7 +499,7 @@ class CrmLead(models.Model):
         """Daily: fade engagement points, follow Odoo's predictive updates and
         apply rule changes, in batches that each commit."""
         done, remaining = self._score_recompute_pending(
-            max_batches=SCORE_CRON_MAX_BATCHES, commit=_auto_commit(self.env)
+            max_batches=SCORE_CRON_MAX_BATCHES, commit=auto_commit(self.env)
         )
         _logger.info("Lead scoring: %d leads rescored, %s to go", done, remaining)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining or 0)
@@ -520,7 +515,7 @@ class CrmLead(models.Model):
     @api.model
     def _score_sync_predictive(self):
         cr = self.env.cr
-        commit = _auto_commit(self.env)
+        commit = auto_commit(self.env)
         seen = set()
         while True:
             self.env.flush_all()

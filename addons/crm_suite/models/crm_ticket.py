@@ -11,7 +11,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, html2plaintext
 
-from ..engines.email_address import normalize_customer_email
+from ..tools import normalize_customer_email
 
 _logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 
-from ..engines.email_address import normalize_customer_email
+from ..tools import normalize_customer_email
 from .common import CrmTicketCommonMixin
 
 # 2026-01-02 is a Friday; the calendar works Mon-Fri 8-12 and 13-17 UTC.
