@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Take screenshots of CRM Suite's main screens on a running Odoo, in English and
-in Arabic, with the headless Chromium of the browser tours.
+"""Take screenshots of CRM Suite's main screens on a running Odoo, in English,
+French and Arabic, with the headless Chromium of the browser tours.
 
 Run by ``scripts/screenshots.sh``, which prepares a throwaway copy of the demo
 database and serves it. The helper switches the users' language in that
-database (admin ``admin``/``admin``, portal customer ``portal``), logs in over
-JSON-RPC, hands the session to Chromium through the DevTools protocol and
-writes one PNG per screen and language.
+database, logs in over JSON-RPC as each role (administrator ``admin``,
+salesperson ``sofia``, agent ``theo``, portal customer ``portal``), hands the
+session to Chromium through the DevTools protocol and writes one PNG per
+screen, role and language: every list of the CRM Suite menus (to see that no
+column header is cut off), the forms, the two dialogs, each role's first
+screen and the portal pages.
 """
 
 import argparse
@@ -28,7 +31,9 @@ import websocket
 # the browser Odoo's tours start (odoo.tests.common._find_executable, which cannot be
 # imported outside a test run), in the same order
 BROWSERS = ("google-chrome", "chromium", "chromium-browser", "google-chrome-stable")
-LANGS = ("en_US", "ar_001")
+LANGS = ("en_US", "fr_FR", "ar_001")
+# (login, file prefix): the internal roles whose first screen is taken
+ROLES = (("sofia", "salesperson"), ("theo", "agent"))
 WIDTH, HEIGHT = 1440, 900
 BACKEND_READY = (
     "!!document.querySelector('.o_action_manager .o_view_controller %s')"
@@ -57,6 +62,38 @@ SHOW_SCORE_TAB = """
 })()
 """
 LOGIN_PAGE = "!!document.querySelector('.oe_login_form')"
+DIALOG_READY = "!!document.querySelector('.modal .modal-title')"
+OPEN_FIRST_STEP = """
+(() => {
+    const cell = document.querySelector('.o_field_one2many .o_data_row .o_data_cell');
+    if (!cell) { return false; }
+    cell.click();
+    return true;
+})()
+"""
+OPEN_TEST_WIZARD = """
+(() => {
+    const button = document.querySelector('button[name="action_open_test"]');
+    if (!button) { return false; }
+    button.click();
+    return true;
+})()
+"""
+# every list reached from the CRM Suite menus (action XML id, file name)
+LIST_ACTIONS = (
+    ("crm_suite.crm_lead_action_all", "10_list_leads"),
+    ("crm_suite.crm_drip_campaign_action", "11_list_campaigns"),
+    ("crm_suite.crm_drip_participant_action", "12_list_participants"),
+    ("crm_suite.crm_drip_trace_action", "13_list_drip_traces"),
+    ("crm_suite.crm_ticket_action", "14_list_tickets"),
+    ("crm_suite.crm_lead_score_line_action", "15_list_score_lines"),
+    ("crm_suite.crm_score_rule_action", "16_list_score_rules"),
+    ("crm_suite.crm_ticket_team_action", "17_list_ticket_teams"),
+    ("crm_suite.crm_ticket_stage_action", "18_list_ticket_stages"),
+    ("crm_suite.crm_ticket_type_action", "19_list_ticket_types"),
+    ("crm_suite.crm_ticket_sla_action", "20_list_sla_policies"),
+    ("crm_suite.crm_ticket_routing_rule_action", "21_list_routing_rules"),
+)
 
 
 class OdooClient:
@@ -191,6 +228,7 @@ class Chromium:
         )
 
     def shoot(self, url, path, ready, then=None, soft=False):
+        """``then``: a script to run once loaded, or (script, what to wait for)."""
         self.send("Page.navigate", url=url)
         time.sleep(0.5)
         if not self.wait_for(ready):
@@ -199,8 +237,11 @@ class Chromium:
             if not soft:
                 raise RuntimeError(f"{url} did not finish loading ({ready})")
             print(f"  (still loading after 60 s: {url})", flush=True)
+        then, then_ready = then if isinstance(then, tuple) else (then, None)
         if then and not self.evaluate(then):
             print(f"  (could not run the step after loading {url})", flush=True)
+        elif then_ready and not self.wait_for(then_ready, timeout=20):
+            print(f"  (the step after loading {url} showed nothing)", flush=True)
         time.sleep(1.5)  # animations, lazy images
         self.evaluate(CLOSE_NOTIFICATIONS)
         time.sleep(0.5)
@@ -264,6 +305,42 @@ def backend_screens(odoo):
             BACKEND_READY % ".o_form_sheet",
             None,
         ),
+        (
+            "07_service_overview",
+            "/odoo/action-crm_suite.crm_ticket_team_action_dashboard",
+            BACKEND_READY % ".o_kanban_renderer",
+            None,
+        ),
+        (
+            "08_ticket_analysis",
+            "/odoo/action-crm_suite.crm_ticket_report_action",
+            BACKEND_READY % "",
+            None,
+        ),
+    ]
+    if campaign:
+        screens += [
+            (
+                "30_dialog_drip_step",
+                f"{campaigns_action}/{campaign}",
+                BACKEND_READY % ".o_form_sheet",
+                (OPEN_FIRST_STEP, DIALOG_READY),
+            ),
+            (
+                "31_dialog_drip_test",
+                f"{campaigns_action}/{campaign}",
+                BACKEND_READY % ".o_form_sheet",
+                (OPEN_TEST_WIZARD, DIALOG_READY),
+            ),
+        ]
+    screens += [
+        (
+            name,
+            f"/odoo/action-{xmlid}?view_type=list",
+            BACKEND_READY % ".o_list_renderer",
+            None,
+        )
+        for xmlid, name in LIST_ACTIONS
     ]
     return screens
 
@@ -297,8 +374,15 @@ def main():
     portal_uid = admin.first("res.users", [("login", "=", args.portal)])
     if not portal_uid:
         sys.exit(f"no portal user with login {args.portal!r} in {args.db}")
-    # a throwaway copy: give the customer a known password
+    # a throwaway copy: give the customer and the roles known passwords
     admin.call("res.users", "write", [portal_uid], {"password": args.portal})
+    roles, role_uids = [], []
+    for login, role in ROLES:
+        uid = admin.first("res.users", [("login", "=", login)])
+        if uid:
+            admin.call("res.users", "write", [uid], {"password": login})
+            roles.append((login, role))
+            role_uids.append(uid)
     portal_partner = admin.call(
         "res.users", "read", [portal_uid], ["commercial_partner_id"]
     )[0]["commercial_partner_id"][0]
@@ -321,27 +405,45 @@ def main():
         for lang in LANGS:
             prefix = lang.split("_")[0]
             print(f"{lang}:", flush=True)
-            admin.call("res.users", "write", [admin.uid, portal_uid], {"lang": lang})
+            admin.call(
+                "res.users",
+                "write",
+                [admin.uid, portal_uid, *role_uids],
+                {"lang": lang},
+            )
             browser.use_session(args.url, admin.login(admin_login, admin_password))
             for name, path, ready, then in screens:
                 browser.shoot(
                     args.url + path, args.out / f"{prefix}_{name}.png", ready, then
                 )
+            for login, role in roles:
+                member = OdooClient(args.url, args.db)
+                browser.use_session(args.url, member.login(login, login))
+                browser.shoot(
+                    args.url + "/odoo",
+                    args.out / f"{prefix}_40_{role}_home.png",
+                    BACKEND_READY % "",
+                )
             customer = OdooClient(args.url, args.db)
             browser.use_session(args.url, customer.login(args.portal, args.portal))
             browser.shoot(
                 args.url + "/my/tickets",
-                args.out / f"{prefix}_07_portal_tickets.png",
+                args.out / f"{prefix}_50_portal_tickets.png",
+                PORTAL_READY,
+            )
+            browser.shoot(
+                args.url + "/my/tickets/new",
+                args.out / f"{prefix}_51_portal_new_ticket.png",
                 PORTAL_READY,
             )
             if portal_ticket:
                 browser.shoot(
                     args.url + f"/my/tickets/{portal_ticket}",
-                    args.out / f"{prefix}_08_portal_ticket.png",
+                    args.out / f"{prefix}_52_portal_ticket.png",
                     CHATTER_READY,
                     soft=True,
                 )
-        admin.call("res.users", "write", [admin.uid], {"lang": "en_US"})
+        admin.call("res.users", "write", [admin.uid, *role_uids], {"lang": "en_US"})
     finally:
         browser.close()
 

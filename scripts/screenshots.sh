@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Screenshots of the main screens, in English and in Arabic, taken with the headless Chromium the
+# Screenshots of the main screens, in English, French and Arabic, as administrator,
+# salesperson, agent and portal customer, taken with the headless Chromium the
 # browser tours use, so a reviewer sees the product without installing it. The pictures go to
 # .local/screenshots/ (never committed).
 #
@@ -8,7 +9,7 @@
 #   CRM_SUITE_DEMO_DB=name scripts/screenshots.sh    another demo database (default: crm_suite_demo)
 #
 # The pictures are taken on a copy, crm_suite_screens (made anew each run): the helper installs
-# Arabic there and switches the users' language, which the demo database is spared. A demo server
+# French and Arabic there and switches the users' language, which the demo database is spared. A demo server
 # running on the demo database is fine (the copy then comes from a fresh install instead).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -34,12 +35,12 @@ else
     ensure_demo_db "$DB" "$PORT"
 fi
 
-log "Installing Arabic in $DB."
+log "Installing French and Arabic in $DB."
 # as Settings > Languages does it (--load-language would only translate base's records: it runs
 # before the other modules are loaded)
 (cd "$REPO_ROOT" && "$VENV/bin/python" -m odoo shell -c "$REPO_ROOT/odoo.conf" -d "$DB" \
     --no-http --log-level warn >/dev/null) <<'PY'
-lang = env["res.lang"].with_context(active_test=False).search([("code", "=", "ar_001")])
+lang = env["res.lang"].with_context(active_test=False).search([("code", "in", ("fr_FR", "ar_001"))])
 env["base.language.install"].create({"lang_ids": [(6, 0, lang.ids)]}).lang_install()
 env.cr.commit()
 PY

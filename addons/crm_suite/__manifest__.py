@@ -58,6 +58,7 @@
     "assets": {
         "web.assets_backend": [
             "crm_suite/static/src/landing/*",
+            "crm_suite/static/src/views/*",
         ],
         "web.assets_frontend": [
             "crm_suite/static/src/portal/*",

@@ -23,6 +23,7 @@ from . import test_security_portal_search
 from . import test_crm_suite_figures
 from . import test_crm_suite_ux
 from . import test_crm_suite_ux_pages
+from . import test_crm_suite_list_headers
 from . import test_crm_suite_rtl
 from . import test_crm_suite_portal_lang
 from . import test_crm_suite_demo

@@ -18,6 +18,20 @@ registry.category("web_tour.tours").add("crm_suite_drip", {
         {
             content: "Its steps are listed with their statistics",
             trigger: ".o_field_widget[name='step_ids'] td:contains('Tour welcome')",
+            run: "click",
+        },
+        {
+            content: "A step opens in a dialog that names what it shows",
+            trigger: ".modal .modal-title:contains('Open: Step')",
+        },
+        {
+            content: "Close the step",
+            trigger: ".modal .o_form_button_cancel, .modal .btn-close",
+            run: "click",
+        },
+        {
+            content: "Back on the campaign",
+            trigger: "body:not(:has(.modal)) button[name='action_start']",
         },
         {
             content: "Start it",
