@@ -21,7 +21,10 @@ class CrmDripReaction(models.AbstractModel):
         opposite branch, in one statement. Steps already decided (a 'not
         opened' that ran) are left alone: branches are exclusive. A
         participant whose last pending step was the canceled branch has
-        completed (same statement; a bounce is handled by ``_on_bounce``)."""
+        completed (same statement; a bounce is handled by ``_on_bounce``).
+
+        Long on purpose: it is one SQL statement (the tracking pixel and
+        links pay one query per event), whose text is most of the method."""
         fire, cancel = EVENT_EFFECTS[event]
         now = fields.Datetime.now()
         self.env.cr.execute(

@@ -69,13 +69,35 @@ class CrmDripSyncJob(models.AbstractModel):
         """Stop participants that left the filter or are blocklisted, complete
         those that reached the goal; their pending steps are canceled."""
         self.ensure_one()
-        cr = self.env.cr
         domain = self._parse_domain(self.domain)
-        goal = self._parse_domain(self.goal_domain) if self.goal_domain else None
-        if goal is not None:
-            cr.execute(
+        if self.goal_domain:
+            self._sync_goal_exits(now)
+        self._sync_left_exits(domain, now)
+        if self.model_name == "mailing.contact":
+            self._sync_unsubscribed_exits(now)
+        if self.allow_reenrollment:
+            # a finished participant whose record no longer matches may
+            # enter again when it matches anew
+            self.env.cr.execute(
                 SQL(
                     """
+                    UPDATE crm_drip_participant p SET can_reenroll = TRUE
+                     WHERE p.campaign_id = %(campaign)s AND p.state != 'running'
+                       AND NOT p.can_reenroll AND NOT p.is_test
+                       AND p.res_id NOT IN %(records)s
+                    """,
+                    campaign=self.id,
+                    records=self._records_query(domain),
+                )
+            )
+        self.env["crm.drip.trace"]._cancel_pending_of_finished(self.ids, now)
+
+    def _sync_goal_exits(self, now):
+        """Participants whose record reached the goal complete."""
+        goal = self._parse_domain(self.goal_domain)
+        self.env.cr.execute(
+            SQL(
+                """
                     UPDATE crm_drip_participant p
                        SET state = 'completed', reached_goal = TRUE,
                            exit_date = %(now)s, exit_reason = 'goal',
@@ -83,12 +105,16 @@ class CrmDripSyncJob(models.AbstractModel):
                      WHERE p.campaign_id = %(campaign)s AND p.state = 'running'
                        AND p.res_id IN %(goal)s
                     """,
-                    now=now,
-                    campaign=self.id,
-                    goal=self._records_query(goal),
-                )
+                now=now,
+                campaign=self.id,
+                goal=self._records_query(goal),
             )
-        cr.execute(
+        )
+
+    def _sync_left_exits(self, domain, now):
+        """Participants whose record left the filter, or whose address is
+        blocklisted, stop."""
+        self.env.cr.execute(
             SQL(
                 """
                 UPDATE crm_drip_participant p
@@ -109,44 +135,32 @@ class CrmDripSyncJob(models.AbstractModel):
                 records=self._records_query(domain),
             )
         )
-        if self.model_name == "mailing.contact":
-            # opted out of every mailing list: unsubscribed
-            cr.execute(
-                SQL(
-                    """
+
+    def _sync_unsubscribed_exits(self, now):
+        """Mailing contacts that opted out of every mailing list stop."""
+        self.env.cr.execute(
+            SQL(
+                """
                     UPDATE crm_drip_participant p
                        SET state = 'stopped', exit_date = %(now)s,
                            exit_reason = 'unsubscribed', write_date = %(now)s
                      WHERE p.campaign_id = %(campaign)s AND p.state = 'running'
                        AND NOT p.is_test AND %(unsubscribed)s
                     """,
-                    now=now,
-                    campaign=self.id,
-                    unsubscribed=self.env[
-                        "crm.drip.participant"
-                    ]._unsubscribed_contacts_sql(),
-                )
+                now=now,
+                campaign=self.id,
+                unsubscribed=self.env[
+                    "crm.drip.participant"
+                ]._unsubscribed_contacts_sql(),
             )
-        if self.allow_reenrollment:
-            # a finished participant whose record no longer matches may
-            # enter again when it matches anew
-            cr.execute(
-                SQL(
-                    """
-                    UPDATE crm_drip_participant p SET can_reenroll = TRUE
-                     WHERE p.campaign_id = %(campaign)s AND p.state != 'running'
-                       AND NOT p.can_reenroll AND NOT p.is_test
-                       AND p.res_id NOT IN %(records)s
-                    """,
-                    campaign=self.id,
-                    records=self._records_query(domain),
-                )
-            )
-        self.env["crm.drip.trace"]._cancel_pending_of_finished(self.ids, now)
+        )
 
     def _sync_enrol(self, now):
         """Enrol matching records (dedup on email) and schedule their first
-        steps. Returns the new participants."""
+        steps. Returns the new participants.
+
+        Long on purpose: the enrolment is one INSERT ... SELECT (idempotent
+        under two workers), whose text is most of the method."""
         self.ensure_one()
         cr = self.env.cr
         domain = self._parse_domain(self.domain)
@@ -207,23 +221,27 @@ class CrmDripSyncJob(models.AbstractModel):
             [row[0] for row in cr.fetchall()]
         )
         if participants:
-            # the earlier participations of these records are over for good
-            cr.execute(
-                SQL(
-                    """
-                    UPDATE crm_drip_participant old SET can_reenroll = FALSE
-                      FROM crm_drip_participant new
-                     WHERE new.id = ANY(%(new)s) AND old.id != new.id
-                       AND old.campaign_id = new.campaign_id
-                       AND old.res_id = new.res_id AND old.can_reenroll
-                    """,
-                    new=participants.ids,
-                )
-            )
-            self.env["crm.drip.trace"]._schedule_first_steps(
-                participants.ids, self.id, now
-            )
-            _logger.info(
-                "Drip campaign %s: %s participants enrolled", self.id, len(participants)
-            )
+            self._sync_after_enrol(participants, now)
         return participants
+
+    def _sync_after_enrol(self, participants, now):
+        """The earlier participations of the new participants' records are
+        over for good; the new ones' first steps are scheduled."""
+        cr = self.env.cr
+        # the earlier participations of these records are over for good
+        cr.execute(
+            SQL(
+                """
+                UPDATE crm_drip_participant old SET can_reenroll = FALSE
+                  FROM crm_drip_participant new
+                 WHERE new.id = ANY(%(new)s) AND old.id != new.id
+                   AND old.campaign_id = new.campaign_id
+                   AND old.res_id = new.res_id AND old.can_reenroll
+                """,
+                new=participants.ids,
+            )
+        )
+        self.env["crm.drip.trace"]._schedule_first_steps(participants.ids, self.id, now)
+        _logger.info(
+            "Drip campaign %s: %s participants enrolled", self.id, len(participants)
+        )
