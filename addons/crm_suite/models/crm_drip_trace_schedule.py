@@ -53,7 +53,13 @@ class CrmDripTraceSchedule(models.AbstractModel):
         (and Odoo's seen-list query of the step's mailing) turn quadratic.
         ANALYZE (in this transaction: it sees the new rows) blocks no reads
         nor writes; without the rights it only warns."""
-        self.env.cr.execute("ANALYZE crm_drip_participant, crm_drip_trace")
+        self.env.cr.execute(
+            SQL(
+                "ANALYZE %s, %s",
+                SQL.identifier(self.env["crm.drip.participant"]._table),
+                SQL.identifier(self._table),
+            )
+        )
 
     @api.model
     def _schedule_children(self, parent_ids, now):
