@@ -27,10 +27,23 @@ from . import ir_attachment
 from . import ir_http
 from . import res_company
 from . import res_config_settings
+
+# drip campaigns: each model's mixins first (a model inherits them)
+from . import crm_drip_audience
+from . import crm_drip_campaign_statistics
+from . import crm_drip_sync_job
 from . import crm_drip_campaign
+from . import crm_drip_step_statistics
 from . import crm_drip_step
 from . import crm_drip_engine_mixin
 from . import crm_drip_participant
+from . import crm_drip_trace_schedule
+from . import crm_drip_job
+from . import crm_drip_execution
+from . import crm_drip_step_actions
+from . import crm_drip_step_email
+from . import crm_drip_send_limits
+from . import crm_drip_reaction
 from . import crm_drip_trace
 from . import mailing_mailing
 from . import mailing_trace_report

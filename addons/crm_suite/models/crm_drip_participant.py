@@ -2,9 +2,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
+
+from .crm_drip_sql import contact_opted_out_sql
 
 EXIT_REASONS = [
     ("goal", "Reached the goal"),
@@ -128,7 +130,7 @@ class CrmDripParticipant(models.Model):
                     "Restricted record #%(id)s", id=participant.res_id
                 )
             else:
-                participant.record_name = _(
+                participant.record_name = self.env._(
                     "Deleted record #%(id)s", id=participant.res_id
                 )
 
@@ -253,15 +255,9 @@ class CrmDripParticipant(models.Model):
         """SQL: the participant (a mailing contact) has opted out of every
         mailing list it was on."""
         return SQL(
-            """
-            %(alias)s.model_name = 'mailing.contact'
-            AND EXISTS (SELECT 1 FROM mailing_subscription ms
-                         WHERE ms.contact_id = %(alias)s.res_id)
-            AND NOT EXISTS (SELECT 1 FROM mailing_subscription ms
-                             WHERE ms.contact_id = %(alias)s.res_id
-                               AND NOT COALESCE(ms.opt_out, FALSE))
-            """,
-            alias=SQL.identifier(alias),
+            "%(model)s = 'mailing.contact' AND %(opted_out)s",
+            model=SQL.identifier(alias, "model_name"),
+            opted_out=contact_opted_out_sql(SQL.identifier(alias, "res_id")),
         )
 
     @api.model

@@ -1,12 +1,17 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""A campaign step: a node of the step tree, its trigger (branch semantics in
+``engines/drip_branch.py``), its action's settings and checks. Its figures are
+in ``crm_drip_step_statistics.py``; the executors of its actions, which run on
+the step's traces, in ``crm_drip_step_actions.py`` and ``crm_drip_step_email.py``."""
+
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL
 
+from ..engines.drip_branch import MAIL_TRIGGERS
 from .crm_drip_privileges import campaign_owner, server_action_refusal
 
 TRIGGERS = [
@@ -20,33 +25,6 @@ TRIGGERS = [
     ("not_replied", "Not replied"),
     ("bounced", "Bounced"),
 ]
-# triggers waiting for an event on the parent's email (scheduled without a
-# date until the event comes)
-EVENT_TRIGGERS = ("opened", "clicked", "replied", "bounced")
-# triggers firing when the event did not come within the delay
-NEGATIVE_TRIGGERS = ("not_opened", "not_clicked", "not_replied")
-MAIL_TRIGGERS = EVENT_TRIGGERS + NEGATIVE_TRIGGERS
-# the two branches of one decision: when one fires, the other is canceled
-OPPOSITE = {
-    "opened": "not_opened",
-    "not_opened": "opened",
-    "clicked": "not_clicked",
-    "not_clicked": "clicked",
-    "replied": "not_replied",
-    "not_replied": "replied",
-}
-# mailing.trace event -> (triggers it schedules, triggers it cancels); a click
-# or a reply counts as an open
-EVENT_EFFECTS = {
-    "open": (("opened",), ("not_opened",)),
-    "click": (("opened", "clicked"), ("not_opened", "not_clicked")),
-    "reply": (("opened", "replied"), ("not_opened", "not_replied")),
-    "bounce": (
-        ("bounced",),
-        ("opened", "not_opened", "clicked", "not_clicked", "replied", "not_replied"),
-    ),
-}
-
 DELAY_UNITS = [
     ("hours", "Hours"),
     ("days", "Days"),
@@ -59,6 +37,7 @@ class CrmDripStep(models.Model):
     """One node of a campaign's step tree."""
 
     _name = "crm.drip.step"
+    _inherit = ["crm.drip.step.statistics"]
     _description = "Drip Campaign Step"
     _order = "campaign_id, parent_path, sequence, id"
     _parent_store = True
@@ -158,27 +137,6 @@ class CrmDripStep(models.Model):
         domain="[('model_name', '=', model_name)]",
     )
     # statistics (non-test participants)
-    scheduled_count = fields.Integer(compute="_compute_statistics")
-    done_count = fields.Integer(compute="_compute_statistics", string="Done")
-    rejected_count = fields.Integer(compute="_compute_statistics")
-    canceled_count = fields.Integer(compute="_compute_statistics")
-    error_count = fields.Integer(compute="_compute_statistics")
-    failed_count = fields.Integer(
-        compute="_compute_statistics",
-        string="Failed",
-        help="Steps in error, and emails the mail server refused or that " "bounced.",
-    )
-    sent_count = fields.Integer(compute="_compute_statistics", string="Sent")
-    opened_count = fields.Integer(compute="_compute_statistics", string="Opened")
-    clicked_count = fields.Integer(compute="_compute_statistics", string="Clicked")
-    replied_count = fields.Integer(compute="_compute_statistics", string="Replied")
-    bounced_count = fields.Integer(compute="_compute_statistics", string="Bounced")
-    unsubscribed_count = fields.Integer(
-        compute="_compute_statistics", string="Unsubscribed"
-    )
-    goal_count = fields.Integer(compute="_compute_statistics", string="Reached Goal")
-    opened_ratio = fields.Float(compute="_compute_statistics", string="Opened (%)")
-    clicked_ratio = fields.Float(compute="_compute_statistics", string="Clicked (%)")
 
     _sql_constraints = [
         ("delay_positive", "CHECK(delay_number >= 0)", "A delay cannot be negative."),
@@ -196,16 +154,16 @@ class CrmDripStep(models.Model):
     @api.constrains("parent_id", "trigger", "campaign_id", "action_type")
     def _check_tree(self):
         if self._has_cycle():
-            raise ValidationError(_("A step cannot be its own ancestor."))
+            raise ValidationError(self.env._("A step cannot be its own ancestor."))
         for step in self:
             parent = step.parent_id
             if parent and parent.campaign_id != step.campaign_id:
                 raise ValidationError(
-                    _("A step and its parent belong to the same campaign.")
+                    self.env._("A step and its parent belong to the same campaign.")
                 )
             if not parent and step.trigger != "begin":
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Step %(step)s has no parent: its trigger must be "
                         "'Beginning of the campaign'.",
                         step=step.name,
@@ -213,7 +171,7 @@ class CrmDripStep(models.Model):
                 )
             if parent and step.trigger == "begin":
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Step %(step)s follows another step: choose a trigger "
                         "relative to its parent.",
                         step=step.name,
@@ -221,7 +179,7 @@ class CrmDripStep(models.Model):
                 )
             if step.trigger in MAIL_TRIGGERS and parent.action_type != "email":
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Step %(step)s reacts to an email: its parent must send "
                         "one.",
                         step=step.name,
@@ -229,7 +187,7 @@ class CrmDripStep(models.Model):
                 )
             if parent.action_type == "split" and step.trigger != "after_parent":
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Step %(step)s is an arm of an A/B split: its trigger "
                         "must be 'After the parent step'.",
                         step=step.name,
@@ -247,7 +205,7 @@ class CrmDripStep(models.Model):
             template = step.mail_template_id
             if template and template.model != step.campaign_id.model_name:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The template %(template)s is for %(template_model)s, "
                         "the campaign targets %(model)s.",
                         template=template.name,
@@ -304,21 +262,21 @@ class CrmDripStep(models.Model):
         for step in self:
             if step.action_type == "email" and not step.mail_template_id:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Step %(step)s sends an email: choose its template.",
                         step=step.name,
                     )
                 )
             if step.action_type == "activity" and not step.activity_type_id:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Step %(step)s schedules an activity: choose its type.",
                         step=step.name,
                     )
                 )
             if step.action_type == "score" and not step.score_rule_id:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Step %(step)s adds score points: choose the scoring "
                         "rule they count for.",
                         step=step.name,
@@ -326,7 +284,7 @@ class CrmDripStep(models.Model):
                 )
             if step.action_type == "server_action" and not step.server_action_id:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Step %(step)s runs a server action: choose it.",
                         step=step.name,
                     )
@@ -334,12 +292,14 @@ class CrmDripStep(models.Model):
             if step.action_type == "split":
                 if not step.child_ids:
                     raise ValidationError(
-                        _("The A/B split %(step)s has no arms.", step=step.name)
+                        self.env._(
+                            "The A/B split %(step)s has no arms.", step=step.name
+                        )
                     )
                 total = sum(step.child_ids.mapped("split_percent"))
                 if abs(total - 100.0) > 0.01:
                     raise ValidationError(
-                        _(
+                        self.env._(
                             "The arms of the A/B split %(step)s share %(total)s%% "
                             "of the participants; they must share 100%%.",
                             step=step.name,
@@ -371,7 +331,9 @@ class CrmDripStep(models.Model):
         campaign = self.campaign_id
         template = self.mail_template_id
         return {
-            "name": _("%(campaign)s: %(step)s", campaign=campaign.name, step=self.name),
+            "name": self.env._(
+                "%(campaign)s: %(step)s", campaign=campaign.name, step=self.name
+            ),
             "subject": template.subject or self.name,
             "body_html": template.body_html or "",
             "mailing_type": "mail",
@@ -408,7 +370,7 @@ class CrmDripStep(models.Model):
                 step.mailing_id.sudo().write(
                     {
                         "subject": step.mail_template_id.subject or step.name,
-                        "name": _(
+                        "name": self.env._(
                             "%(campaign)s: %(step)s",
                             campaign=step.campaign_id.name,
                             step=step.name,
@@ -423,83 +385,6 @@ class CrmDripStep(models.Model):
         # sudo: see _ensure_mailing; their traces stay with the drip traces
         mailings.sudo().unlink()
         return res
-
-    # ------------------------------------------------------------------
-    # Statistics: one query for all steps
-    # ------------------------------------------------------------------
-
-    def _compute_statistics(self):
-        names = (
-            "scheduled_count",
-            "done_count",
-            "rejected_count",
-            "canceled_count",
-            "error_count",
-            "sent_count",
-            "opened_count",
-            "clicked_count",
-            "replied_count",
-            "bounced_count",
-            "unsubscribed_count",
-            "goal_count",
-            "failed_count",
-        )
-        stats = {}
-        ids = [step_id for step_id in self.ids if step_id]
-        if ids:
-            self.env["crm.drip.trace"].flush_model()
-            self.env["crm.drip.participant"].flush_model()
-            self.env["mailing.trace"].flush_model()
-            self.env.cr.execute(
-                SQL(
-                    """
-                    SELECT t.step_id,
-                           count(*) FILTER (WHERE t.state = 'scheduled'),
-                           count(*) FILTER (WHERE t.state = 'done'),
-                           count(*) FILTER (WHERE t.state = 'rejected'),
-                           count(*) FILTER (WHERE t.state = 'canceled'),
-                           count(*) FILTER (WHERE t.state = 'error'),
-                           count(mt.id) FILTER (WHERE mt.trace_status NOT IN
-                                                ('cancel', 'error')),
-                           count(mt.id) FILTER (WHERE mt.open_datetime IS NOT NULL
-                                                OR mt.trace_status IN ('open', 'reply')
-                                                OR mt.links_click_datetime IS NOT NULL),
-                           count(mt.id) FILTER (WHERE mt.links_click_datetime
-                                                IS NOT NULL),
-                           count(mt.id) FILTER (WHERE mt.trace_status = 'reply'
-                                                OR mt.reply_datetime IS NOT NULL),
-                           count(mt.id) FILTER (WHERE mt.trace_status = 'bounce'),
-                           count(*) FILTER (WHERE t.state = 'done'
-                                            AND p.exit_reason IN
-                                                ('unsubscribed', 'blocklisted')
-                                            AND p.exit_date >= t.done_date),
-                           count(*) FILTER (WHERE t.state = 'done' AND p.reached_goal),
-                           count(*) FILTER (WHERE t.state = 'error'
-                                            OR mt.trace_status IN ('error', 'bounce'))
-                      FROM crm_drip_trace t
-                      JOIN crm_drip_participant p ON p.id = t.participant_id
-                      LEFT JOIN mailing_trace mt ON mt.crm_drip_trace_id = t.id
-                     WHERE t.step_id = ANY(%s) AND NOT p.is_test
-                     GROUP BY t.step_id
-                    """,
-                    ids,
-                )
-            )
-            stats = {
-                row[0]: dict(zip(names, row[1:], strict=True))
-                for row in self.env.cr.fetchall()
-            }
-        for step in self:
-            values = stats.get(step.id) or {}
-            for name in names:
-                step[name] = values.get(name, 0)
-            sent = values.get("sent_count", 0)
-            step.opened_ratio = (
-                100.0 * values.get("opened_count", 0) / sent if sent else 0.0
-            )
-            step.clicked_ratio = (
-                100.0 * values.get("clicked_count", 0) / sent if sent else 0.0
-            )
 
     def action_view_traces(self):
         self.ensure_one()

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.tools import consteq
 from odoo.tools.misc import hmac
 
+from ..engines.drip_branch import events_of_trace_change
+
 # query parameter of a mailing email's tracked links that carries the signature
 CLICK_SIGNATURE_PARAM = "sig"
 # HMAC scope of that signature (one key per use of the database secret)
@@ -118,21 +120,8 @@ class MailingTrace(models.Model):
         ]
         if not drip_ids:
             return
-        events = []
-        if vals.get("trace_status") == "bounce":
-            events.append("bounce")
-        else:
-            if vals.get("open_datetime") or vals.get("trace_status") == "open":
-                events.append("open")
-            if vals.get("links_click_datetime"):
-                events.append("click")
-            if vals.get("reply_datetime") or vals.get("trace_status") == "reply":
-                events.append("reply")
-        # a click or a reply already counts as an open
-        if "open" in events and len(events) > 1:
-            events.remove("open")
         Trace = self.env["crm.drip.trace"].sudo()  # sudo: public tracking routes
-        for event in events:
+        for event in events_of_trace_change(vals):
             Trace._on_mailing_event(event, drip_ids)
 
     def _crm_score_record_events(self, trace_fields):

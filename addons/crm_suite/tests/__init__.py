@@ -11,6 +11,7 @@ from . import test_crm_ticket_mail
 from . import test_crm_ticket_portal
 from . import test_crm_drip
 from . import test_crm_drip_mail
+from . import test_crm_drip_queries
 from . import test_security_privileges
 from . import test_security_tracking
 from . import test_security_mail_gateway

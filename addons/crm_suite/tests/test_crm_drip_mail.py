@@ -326,7 +326,9 @@ class TestCrmDripMail(DripCase):
 
     def test_tracking_cost_lead_due_reaction(self):
         """An 'opened' child without delay is due at once: the job is woken
-        by a cron trigger created in the same statement, still one query."""
+        up by Odoo's ``ir.cron._trigger()`` after the statement, which costs
+        three queries more (the cron's existence and its ``active`` flag, the
+        trigger's insert); only when a step is due at once."""
         self._leads(5, "qz")
         drip = self._drip_mailing_traces("crm.lead", self.template, "qz", 5, 0)
         plain = self._plain_mailing_traces(self._leads(5, "qzp"))
@@ -342,7 +344,7 @@ class TestCrmDripMail(DripCase):
             lambda t: t.step_id.trigger == "opened"
         )
         self.assertAlmostNow(opened.schedule_date)
-        self.assertLessEqual(numbers["open_drip_due_now"], numbers["open_plain"] + 1)
+        self.assertLessEqual(numbers["open_drip_due_now"], numbers["open_plain"] + 4)
         cron = self.env.ref("crm_suite.ir_cron_crm_drip_process")
         triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
         self.assertTrue(

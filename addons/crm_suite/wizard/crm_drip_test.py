@@ -1,6 +1,6 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.crm_drip_campaign import DRIP_MODELS
@@ -61,7 +61,7 @@ class CrmDripTest(models.TransientModel):
         record = self.record_ref
         if not record or record._name != campaign.model_name:
             raise UserError(
-                _(
+                self.env._(
                     "Choose a record of %(model)s: the campaign targets them.",
                     model=campaign.model_id.name,
                 )
