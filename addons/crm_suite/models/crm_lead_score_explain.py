@@ -5,9 +5,7 @@ from markupsafe import Markup
 from odoo import models
 from odoo.tools import float_repr
 
-# the weights and thresholds of a lead without a team (FEATURES.md)
-DEFAULT_WEIGHTS = (1.0, 1.0, 1.0)
-DEFAULT_THRESHOLDS = (40, 70)
+from ..engines import scoring
 
 
 def _num(value):
@@ -30,7 +28,7 @@ class CrmLeadScoreExplain(models.AbstractModel):
         # sudo: the team's scoring settings explain a score the user sees
         team = self.team_id.sudo()
         if not team:
-            return DEFAULT_WEIGHTS, DEFAULT_THRESHOLDS
+            return self._score_team_defaults()
         return (
             (
                 team.score_weight_fit,
@@ -40,23 +38,17 @@ class CrmLeadScoreExplain(models.AbstractModel):
             (team.score_warm_threshold, team.score_hot_threshold),
         )
 
-    def _score_band_of(self, score, thresholds):
-        warm, hot = thresholds
-        if score >= hot:
-            return "hot"
-        return "warm" if score >= warm else "cold"
-
     def _score_arithmetic_html(self, raw_engagement):
         """The explanation table of one lead; ``raw_engagement`` is the sum of
         its engagement lines as of today (faded, each rule capped), before
         the 0-100 clamp."""
         self.ensure_one()
         _ = self.env._
-        (wf, we, wp), thresholds = self._score_team_settings()
+        weights, thresholds = self._score_team_settings()
+        wf, we, wp = weights
         fit, eng, pred = self.score_fit, self.score_engagement, self.score_predictive
-        total = wf + we + wp
-        score = round((wf * fit + we * eng + wp * pred) / total) if total > 0 else 0
-        band = self._score_band_of(score, thresholds)
+        score = scoring.blend(fit, eng, pred, weights)
+        band = scoring.band(score, thresholds)
         bands = dict(self._fields["score_band"]._description_selection(self.env))
         rows = [
             (
@@ -113,7 +105,13 @@ class CrmLeadScoreExplain(models.AbstractModel):
         settings = (
             _("Weights and thresholds of the team %(team)s.", team=self.team_id.name)
             if self.team_id
-            else _("No sales team: the default weights (1) and thresholds (40, 70).")
+            else _(
+                "No sales team: the default weights (%(weights)s) and "
+                "thresholds (%(warm)s, %(hot)s).",
+                weights=", ".join(_num(weight) for weight in weights),
+                warm=thresholds[0],
+                hot=thresholds[1],
+            )
         )
         stale = Markup("")
         if (
