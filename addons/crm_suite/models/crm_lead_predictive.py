@@ -37,24 +37,7 @@ class CrmLeadPredictive(models.AbstractModel):
         variables = sorted(
             {field for values in lead_values.values() for field, __ in values["values"]}
         )
-        frequencies = (
-            self.env["crm.lead.scoring.frequency"]
-            .sudo()
-            .search_read(
-                [("variable", "in", variables)],
-                ["variable", "value", "won_count", "lost_count", "team_id"],
-            )
-        )
-        tables = predictive.frequency_tables(
-            (
-                freq["variable"],
-                freq["value"],
-                freq["won_count"],
-                freq["lost_count"],
-                freq["team_id"] and freq["team_id"][0],
-            )
-            for freq in frequencies
-        )
+        tables = self._score_frequency_tables(variables)
         totals = {
             key: Lead._pls_get_won_lost_total_count(table)
             for key, table in tables.items()
@@ -81,6 +64,28 @@ class CrmLeadPredictive(models.AbstractModel):
                 ),
             }
         return result
+
+    def _score_frequency_tables(self, variables):
+        """Odoo's frequency table of ``variables``, per team and for all."""
+        # sudo: see _score_predictive_breakdown
+        frequencies = (
+            self.env["crm.lead.scoring.frequency"]
+            .sudo()
+            .search_read(
+                [("variable", "in", variables)],
+                ["variable", "value", "won_count", "lost_count", "team_id"],
+            )
+        )
+        return predictive.frequency_tables(
+            (
+                freq["variable"],
+                freq["value"],
+                freq["won_count"],
+                freq["lost_count"],
+                freq["team_id"] and freq["team_id"][0],
+            )
+            for freq in frequencies
+        )
 
     def _score_factor_label(self, field, value):
         field_name = "tag_ids" if field == "tag_id" else field

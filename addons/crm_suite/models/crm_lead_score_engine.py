@@ -202,7 +202,7 @@ class CrmLeadScoreEngine(models.AbstractModel):
             leads_where = SQL(
                 '%s AND "crm_lead".id > %s ORDER BY "crm_lead".id LIMIT %s'
                 " FOR UPDATE SKIP LOCKED",
-                open_lead_sql('"crm_lead"'),
+                open_lead_sql("crm_lead"),
                 after,
                 job.SCORE_BATCH_SIZE,
             )

@@ -22,8 +22,9 @@ INTERACTION_SQL = SQL(
 
 
 def open_lead_sql(alias="l"):
-    """SQL condition of an open lead (active and not won) for ``alias``."""
-    table = SQL(alias)
+    """SQL condition of an open lead (active and not won) for the table or
+    alias ``alias`` (a name, quoted here)."""
+    table = SQL.identifier(alias)
     return SQL(
         "%s.active AND NOT EXISTS (SELECT 1 FROM crm_stage s"
         " WHERE s.id = %s.stage_id AND s.is_won)",
@@ -37,6 +38,25 @@ OPEN_LEAD_SQL = open_lead_sql()
 # Odoo wrote it in SQL, or the lead was won before the addon was installed.
 PREDICTIVE_STALE_SQL = SQL(
     "l.active AND l.score_predictive IS DISTINCT FROM COALESCE(l.probability, 0)"
+)
+
+
+# The engine's lines follow a ``diff`` CTE (the wanted rows FULL JOIN the
+# current lines, ``line_id``/``line_points`` from the lines): lines no longer
+# wanted are deleted, changed points updated; the caller inserts the new ones.
+LINE_DIFF_CTES = SQL(
+    """
+    del AS (
+        DELETE FROM crm_lead_score_line s USING diff
+        WHERE s.id = diff.line_id AND diff.lead_id IS NULL
+    ),
+    upd AS (
+        UPDATE crm_lead_score_line s SET points = diff.points
+        FROM diff
+        WHERE s.id = diff.line_id AND diff.lead_id IS NOT NULL
+          AND diff.line_points <> diff.points
+    )
+    """
 )
 
 
@@ -84,7 +104,8 @@ def engagement_raw_sql(ids, today):
 
 def sync_engagement_lines_sql(ids, rule_ids, audit):
     """One statement: the engine's engagement lines of the leads ``ids`` follow
-    the events on the lead or on its contact (inserted, updated, deleted)."""
+    the events on the lead or on its contact (inserted, updated, deleted).
+    Longer than 60 lines: it is one SQL statement, read top to bottom."""
     return SQL(
         """
         WITH leads AS (
@@ -131,16 +152,7 @@ def sync_engagement_lines_sql(ids, rule_ids, audit):
               ON cur.lead_id = w.lead_id AND cur.rule_id = w.rule_id
              AND cur.event_id = w.event_id
         ),
-        del AS (
-            DELETE FROM crm_lead_score_line s USING diff
-            WHERE s.id = diff.line_id AND diff.lead_id IS NULL
-        ),
-        upd AS (
-            UPDATE crm_lead_score_line s SET points = diff.points
-            FROM diff
-            WHERE s.id = diff.line_id AND diff.lead_id IS NOT NULL
-              AND diff.line_points <> diff.points
-        )
+        %(apply_diff)s
         INSERT INTO crm_lead_score_line (lead_id, rule_id, rule_type, points,
             date, event_id, res_model, res_id, is_manual, company_id,
             create_uid, create_date, write_uid, write_date)
@@ -152,6 +164,7 @@ def sync_engagement_lines_sql(ids, rule_ids, audit):
         ids=ids,
         rule_ids=rule_ids,
         audit=audit,
+        apply_diff=LINE_DIFF_CTES,
     )
 
 

@@ -9,7 +9,7 @@ update. Constants come from ``engines/scoring.py`` (see ``crm_lead_score_sql.py`
 from odoo.tools import SQL
 
 from ..engines import scoring
-from .crm_lead_score_sql import clamp_sql, decayed_points_sql
+from .crm_lead_score_sql import LINE_DIFF_CTES, clamp_sql, decayed_points_sql
 
 
 def fit_terms_sql(predicates):
@@ -96,16 +96,7 @@ def _fit_lines_ctes(fit, force_fit, now, audit):
             FROM m FULL JOIN cur
               ON cur.lead_id = m.lead_id AND cur.rule_id = m.rule_id
         ),
-        del AS (
-            DELETE FROM crm_lead_score_line s USING diff
-            WHERE s.id = diff.line_id AND diff.lead_id IS NULL
-        ),
-        upd AS (
-            UPDATE crm_lead_score_line s SET points = diff.points
-            FROM diff
-            WHERE s.id = diff.line_id AND diff.lead_id IS NOT NULL
-              AND diff.line_points <> diff.points
-        ),
+        %(apply_diff)s,
         ins AS (
             INSERT INTO crm_lead_score_line (lead_id, rule_id, rule_type,
                 points, date, res_model, res_id, is_manual, company_id,
@@ -117,6 +108,7 @@ def _fit_lines_ctes(fit, force_fit, now, audit):
         )
         """,
         rule_ids=fit["rule_ids"],
+        apply_diff=LINE_DIFF_CTES,
         force=bool(force_fit),
         now=now,
         audit=audit,

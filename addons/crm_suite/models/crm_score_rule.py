@@ -210,7 +210,7 @@ class CrmScoreRule(models.Model):
                         SQL("CASE WHEN %s THEN %s END", pred, rule.id)
                         for rule, pred in predicates
                     ),
-                    open_lead_sql('"crm_lead"'),
+                    open_lead_sql("crm_lead"),
                 )
             )
             counts.update(self.env.cr.fetchall())
