@@ -134,6 +134,8 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _score_open_domain(self):
+        """Open leads: active and not won (``crm_lead_score_sql.open_lead_sql``
+        in SQL)."""
         return [
             ("active", "=", True),
             "|",

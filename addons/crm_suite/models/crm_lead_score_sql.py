@@ -23,7 +23,8 @@ INTERACTION_SQL = SQL(
 
 def open_lead_sql(alias="l"):
     """SQL condition of an open lead (active and not won) for the table or
-    alias ``alias`` (a name, quoted here)."""
+    alias ``alias`` (a name, quoted here): the same rule as the domain
+    ``crm.lead._score_open_domain()``, for statements over many leads."""
     table = SQL.identifier(alias)
     return SQL(
         "%s.active AND NOT EXISTS (SELECT 1 FROM crm_stage s"
