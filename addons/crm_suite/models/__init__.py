@@ -1,5 +1,11 @@
-# crm_score_rule imports crm_lead: the lead's mixin comes first
+# the lead's mixins come before the class that inherits them
 from . import crm_lead_score_explain
+from . import crm_lead_score_job
+from . import crm_lead_score_engine
+from . import crm_lead_predictive
+from . import crm_lead_hot
+from . import crm_lead_collision
+from . import crm_lead_stale_job
 from . import crm_score_rule
 from . import crm_score_event
 from . import crm_lead_score_line

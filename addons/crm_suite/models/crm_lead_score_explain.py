@@ -5,9 +5,7 @@ from markupsafe import Markup
 from odoo import models
 from odoo.tools import float_repr
 
-# the weights and thresholds of a lead without a team (FEATURES.md)
-DEFAULT_WEIGHTS = (1.0, 1.0, 1.0)
-DEFAULT_THRESHOLDS = (40, 70)
+from ..engines import scoring
 
 
 def _num(value):
@@ -30,7 +28,7 @@ class CrmLeadScoreExplain(models.AbstractModel):
         # sudo: the team's scoring settings explain a score the user sees
         team = self.team_id.sudo()
         if not team:
-            return DEFAULT_WEIGHTS, DEFAULT_THRESHOLDS
+            return self._score_team_defaults()
         return (
             (
                 team.score_weight_fit,
@@ -40,24 +38,58 @@ class CrmLeadScoreExplain(models.AbstractModel):
             (team.score_warm_threshold, team.score_hot_threshold),
         )
 
-    def _score_band_of(self, score, thresholds):
-        warm, hot = thresholds
-        if score >= hot:
-            return "hot"
-        return "warm" if score >= warm else "cold"
-
     def _score_arithmetic_html(self, raw_engagement):
         """The explanation table of one lead; ``raw_engagement`` is the sum of
         its engagement lines as of today (faded, each rule capped), before
         the 0-100 clamp."""
         self.ensure_one()
         _ = self.env._
-        (wf, we, wp), thresholds = self._score_team_settings()
+        weights, thresholds = self._score_team_settings()
+        wf, we, wp = weights
         fit, eng, pred = self.score_fit, self.score_engagement, self.score_predictive
-        total = wf + we + wp
-        score = round((wf * fit + we * eng + wp * pred) / total) if total > 0 else 0
-        band = self._score_band_of(score, thresholds)
+        score = scoring.blend(fit, eng, pred, weights)
+        band = scoring.band(score, thresholds)
         bands = dict(self._fields["score_band"]._description_selection(self.env))
+        formula = _(
+            "Score = round((%(wf)s × %(fit)s + %(we)s × %(eng)s + %(wp)s × "
+            "%(pred)s) / (%(wf)s + %(we)s + %(wp)s)) = %(score)s",
+            wf=_num(wf),
+            we=_num(we),
+            wp=_num(wp),
+            fit=_num(fit),
+            eng=_num(eng),
+            pred=_num(pred),
+            score=score,
+        )
+        band_line = _(
+            "Band: hot from %(hot)s, warm from %(warm)s, else cold: %(band)s",
+            hot=thresholds[1],
+            warm=thresholds[0],
+            band=bands.get(band, band),
+        )
+        return Markup(
+            "<table class='table table-sm o_crm_suite_arithmetic'><thead><tr>"
+            "<th>%s</th><th>%s</th><th class='text-end'>%s</th>"
+            "<th class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
+            "<p class='mb-1'>%s</p><p class='mb-1'>%s</p>"
+            "<p class='text-muted mb-1'>%s</p>%s"
+        ) % (
+            _("Part"),
+            _("How"),
+            _("Value"),
+            _("Weight"),
+            self._score_arithmetic_rows(raw_engagement, weights),
+            formula,
+            band_line,
+            self._score_settings_note(weights, thresholds),
+            self._score_stale_note(score, band, bands),
+        )
+
+    def _score_arithmetic_rows(self, raw_engagement, weights):
+        """The table's rows: each part, how it is made, its value and weight."""
+        _ = self.env._
+        wf, we, wp = weights
+        fit, eng, pred = self.score_fit, self.score_engagement, self.score_predictive
         rows = [
             (
                 _("Fit"),
@@ -85,7 +117,7 @@ class CrmLeadScoreExplain(models.AbstractModel):
                 _num(wp),
             ),
         ]
-        body = Markup("").join(
+        return Markup("").join(
             Markup(
                 "<tr><td>%s</td><td class='text-muted'>%s</td>"
                 "<td class='text-end'>%s</td><td class='text-end'>%s</td></tr>"
@@ -93,57 +125,37 @@ class CrmLeadScoreExplain(models.AbstractModel):
             % row
             for row in rows
         )
-        formula = _(
-            "Score = round((%(wf)s × %(fit)s + %(we)s × %(eng)s + %(wp)s × "
-            "%(pred)s) / (%(wf)s + %(we)s + %(wp)s)) = %(score)s",
-            wf=_num(wf),
-            we=_num(we),
-            wp=_num(wp),
-            fit=_num(fit),
-            eng=_num(eng),
-            pred=_num(pred),
-            score=score,
-        )
-        band_line = _(
-            "Band: hot from %(hot)s, warm from %(warm)s, else cold: %(band)s",
-            hot=thresholds[1],
-            warm=thresholds[0],
-            band=bands.get(band, band),
-        )
-        settings = (
-            _("Weights and thresholds of the team %(team)s.", team=self.team_id.name)
-            if self.team_id
-            else _("No sales team: the default weights (1) and thresholds (40, 70).")
-        )
-        stale = Markup("")
-        if (
-            score != self.score
-            or band != self.score_band
-            or abs((self.probability or 0.0) - pred) >= 0.01
-        ):
-            stale = Markup("<p class='text-warning mb-0'>%s</p>") % _(
-                "The stored score (%(score)s, %(band)s) dates from its last "
-                "recompute; engagement points fade every day and Odoo updates "
-                "its probability. Recompute the score to bring it up to date.",
-                score=self.score,
-                band=bands.get(self.score_band, self.score_band),
+
+    def _score_settings_note(self, weights, thresholds):
+        """Whose weights and thresholds the score uses."""
+        _ = self.env._
+        if self.team_id:
+            return _(
+                "Weights and thresholds of the team %(team)s.", team=self.team_id.name
             )
-        return Markup(
-            "<table class='table table-sm o_crm_suite_arithmetic'><thead><tr>"
-            "<th>%s</th><th>%s</th><th class='text-end'>%s</th>"
-            "<th class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
-            "<p class='mb-1'>%s</p><p class='mb-1'>%s</p>"
-            "<p class='text-muted mb-1'>%s</p>%s"
-        ) % (
-            _("Part"),
-            _("How"),
-            _("Value"),
-            _("Weight"),
-            body,
-            formula,
-            band_line,
-            settings,
-            stale,
+        return _(
+            "No sales team: the default weights (%(weights)s) and "
+            "thresholds (%(warm)s, %(hot)s).",
+            weights=", ".join(_num(weight) for weight in weights),
+            warm=thresholds[0],
+            hot=thresholds[1],
+        )
+
+    def _score_stale_note(self, score, band, bands):
+        """A warning when the stored score is not what the arithmetic gives
+        today (decay, Odoo's probability moved)."""
+        if (
+            score == self.score
+            and band == self.score_band
+            and abs((self.probability or 0.0) - self.score_predictive) < 0.01
+        ):
+            return Markup("")
+        return Markup("<p class='text-warning mb-0'>%s</p>") % self.env._(
+            "The stored score (%(score)s, %(band)s) dates from its last "
+            "recompute; engagement points fade every day and Odoo updates "
+            "its probability. Recompute the score to bring it up to date.",
+            score=self.score,
+            band=bands.get(self.score_band, self.score_band),
         )
 
     def _score_predictive_summary_html(self):

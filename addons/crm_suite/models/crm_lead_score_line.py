@@ -2,8 +2,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+
+from ..engines import scoring
 
 # Set by the scoring engine only (superuser): a line made by hand has none.
 ENGINE_FIELDS = {"res_model", "res_id", "event_id", "is_manual"}
@@ -68,24 +70,19 @@ class CrmLeadScoreLine(models.Model):
         by_lead_rule = defaultdict(list)
         for line in self:
             factor = 1.0
-            if line.rule_id.rule_type == "engagement" and line.rule_id.decay_days:
-                age = max((today - line.date.date()).days, 0) if line.date else 0
-                factor = 0.5 ** (age / line.rule_id.decay_days)
+            if line.rule_id.rule_type == "engagement" and line.date:
+                age = (today - line.date.date()).days
+                factor = scoring.decay_factor(age, line.rule_id.decay_days)
             by_lead_rule[(line.lead_id.id, line.rule_id.id)].append(
                 (line, line.points * factor)
             )
-        for (__, __), items in by_lead_rule.items():
-            cap = items[0][0].rule_id.max_points
-            if not cap:
-                for line, value in items:
-                    line.points_current = value
-                continue
+        for items in by_lead_rule.values():
             # The cap takes the biggest contributions first.
-            used = 0.0
-            for line, value in sorted(items, key=lambda item: -abs(item[1])):
-                take = min(abs(value), max(cap - used, 0.0))
-                used += take
-                line.points_current = take if value >= 0 else -take
+            shares = scoring.cap_contributions(
+                [value for __, value in items], items[0][0].rule_id.max_points
+            )
+            for (line, __), share in zip(items, shares, strict=True):
+                line.points_current = share
 
     @api.depends("res_model", "res_id")
     @api.depends_context("uid")
@@ -236,7 +233,9 @@ class CrmLeadScoreLine(models.Model):
             else None
         )
         if not record:
-            raise UserError(_("The source of this score line no longer exists."))
+            raise UserError(
+                self.env._("The source of this score line no longer exists.")
+            )
         record.check_access("read")
         return {
             "type": "ir.actions.act_window",

@@ -45,30 +45,31 @@ class CrmScoreEvent(models.Model):
         )
 
     @api.model
+    def _companies_of(self, model, ids):
+        """{id: company id} of the records ``ids`` of ``model`` (one query)."""
+        if not ids:
+            return {}
+        Model = self.env[model]
+        Model.flush_model(["company_id"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, company_id FROM %s WHERE id = ANY(%s)",
+                SQL.identifier(Model._table),
+                list(ids),
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    @api.model
     def _event_companies(self, events):
         """The company of each event: the one given, else its lead's, else
         its contact's, else the current company (two queries in all)."""
-        lead_ids = {e["lead_id"] for e in events if e.get("lead_id")}
-        partner_ids = {e["partner_id"] for e in events if e.get("partner_id")}
-        lead_company, partner_company = {}, {}
-        if lead_ids:
-            self.env["crm.lead"].flush_model(["company_id"])
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id, company_id FROM crm_lead WHERE id = ANY(%s)",
-                    list(lead_ids),
-                )
-            )
-            lead_company = dict(self.env.cr.fetchall())
-        if partner_ids:
-            self.env["res.partner"].flush_model(["company_id"])
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id, company_id FROM res_partner WHERE id = ANY(%s)",
-                    list(partner_ids),
-                )
-            )
-            partner_company = dict(self.env.cr.fetchall())
+        lead_company = self._companies_of(
+            "crm.lead", {e["lead_id"] for e in events if e.get("lead_id")}
+        )
+        partner_company = self._companies_of(
+            "res.partner", {e["partner_id"] for e in events if e.get("partner_id")}
+        )
         return [
             event.get("company_id")
             or lead_company.get(event.get("lead_id"))

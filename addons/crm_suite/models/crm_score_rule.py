@@ -1,11 +1,11 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, formatLang
 
-from .crm_lead import open_lead_sql
+from .crm_lead_score_sql import open_lead_sql
 from .crm_suite_domain import (
     DomainError,
     domain_eval_context,
@@ -164,7 +164,9 @@ class CrmScoreRule(models.Model):
         for rule in self:
             if rule.rule_type == "engagement" and not rule.event_type:
                 raise ValidationError(
-                    _("The engagement rule “%(rule)s” needs an event.", rule=rule.name)
+                    self.env._(
+                        "The engagement rule “%(rule)s” needs an event.", rule=rule.name
+                    )
                 )
             if rule.rule_type != "fit":
                 continue
@@ -173,7 +175,7 @@ class CrmScoreRule(models.Model):
                 validate_domain(self.env, rule.domain or "[]", "crm.lead")
             except DomainError as error:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The filter of the scoring rule “%(rule)s” is not valid: "
                         "%(error)s",
                         rule=rule.name,
@@ -208,7 +210,7 @@ class CrmScoreRule(models.Model):
                         SQL("CASE WHEN %s THEN %s END", pred, rule.id)
                         for rule, pred in predicates
                     ),
-                    open_lead_sql('"crm_lead"'),
+                    open_lead_sql("crm_lead"),
                 )
             )
             counts.update(self.env.cr.fetchall())
@@ -299,7 +301,7 @@ class CrmScoreRule(models.Model):
             )
         action.update(
             {
-                "name": _("Leads scored by %(rule)s", rule=self.name),
+                "name": self.env._("Leads scored by %(rule)s", rule=self.name),
                 "domain": domain,
                 "context": {"active_test": True},
             }

@@ -1,6 +1,6 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -16,4 +16,4 @@ class CrmStage(models.Model):
     @api.constrains("stale_days")
     def _check_stale_days(self):
         if any(stage.stale_days < 0 for stage in self):
-            raise ValidationError(_("A number of days cannot be negative."))
+            raise ValidationError(self.env._("A number of days cannot be negative."))

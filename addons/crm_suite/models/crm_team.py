@@ -1,7 +1,9 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+
+from ..engines.scoring import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS
 
 SCORE_SETTINGS = {
     "score_warm_threshold",
@@ -17,17 +19,21 @@ class CrmTeam(models.Model):
 
     score_warm_threshold = fields.Integer(
         string="Warm From",
-        default=40,
+        default=DEFAULT_THRESHOLDS[0],
         help="A lead whose score reaches this is warm.",
     )
     score_hot_threshold = fields.Integer(
         string="Hot From",
-        default=70,
+        default=DEFAULT_THRESHOLDS[1],
         help="A lead whose score reaches this is hot (marketing-qualified).",
     )
-    score_weight_fit = fields.Float(string="Fit Weight", default=1.0)
-    score_weight_engagement = fields.Float(string="Engagement Weight", default=1.0)
-    score_weight_predictive = fields.Float(string="Predictive Weight", default=1.0)
+    score_weight_fit = fields.Float(string="Fit Weight", default=DEFAULT_WEIGHTS[0])
+    score_weight_engagement = fields.Float(
+        string="Engagement Weight", default=DEFAULT_WEIGHTS[1]
+    )
+    score_weight_predictive = fields.Float(
+        string="Predictive Weight", default=DEFAULT_WEIGHTS[2]
+    )
     score_hot_stage_id = fields.Many2one(
         "crm.stage",
         string="Move Hot Leads To",
@@ -72,11 +78,7 @@ class CrmTeam(models.Model):
     )
 
     @api.constrains(
-        "score_warm_threshold",
-        "score_hot_threshold",
-        "score_weight_fit",
-        "score_weight_engagement",
-        "score_weight_predictive",
+        *SCORE_SETTINGS,
         "collision_days",
         "stale_days",
         "score_hot_activity_days",
@@ -85,7 +87,7 @@ class CrmTeam(models.Model):
         for team in self:
             if not (0 <= team.score_warm_threshold <= team.score_hot_threshold <= 100):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Team %(team)s: the thresholds must satisfy "
                         "0 ≤ warm (%(warm)s) ≤ hot (%(hot)s) ≤ 100.",
                         team=team.name,
@@ -100,7 +102,7 @@ class CrmTeam(models.Model):
             )
             if min(weights) < 0 or not sum(weights):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Team %(team)s: scoring weights cannot be negative and at "
                         "least one must be above zero.",
                         team=team.name,
@@ -111,7 +113,7 @@ class CrmTeam(models.Model):
                 < 0
             ):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Team %(team)s: a number of days cannot be negative.",
                         team=team.name,
                     )

@@ -28,3 +28,4 @@ from . import test_crm_suite_list_headers
 from . import test_crm_suite_rtl
 from . import test_crm_suite_portal_lang
 from . import test_crm_suite_demo
+from . import test_crm_lead_queries

@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..models import crm_lead as crm_lead_module
+from ..models import crm_lead_score_job as crm_lead_module
 from .test_crm_lead_scoring import ScoringCommon
 
 
