@@ -16,6 +16,9 @@
     ],
     "data": [
         "security/crm_analytics_security.xml",
+        "security/ir.model.access.csv",
+        "security/crm_analytics_rules.xml",
+        "data/crm_profitability_profile_data.xml",
         "views/crm_analytics_landing.xml",
         "views/crm_analytics_menus.xml",
     ],

@@ -1,1 +1,3 @@
-# Models land here, one per file.
+from . import crm_profitability_profile
+from . import crm_customer_profitability
+from . import res_partner
