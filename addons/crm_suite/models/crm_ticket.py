@@ -326,16 +326,17 @@ class CrmTicket(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        Team = self.env["crm.ticket.team"]
+        # the teams asked for, checked in one query
+        team_ids = [vals["team_id"] for vals in vals_list if vals.get("team_id")]
+        existing = set(self.env["crm.ticket.team"].browse(team_ids).exists().ids)
         for vals in vals_list:
-            if "team_id" in vals and vals["team_id"]:
-                if not Team.browse(vals["team_id"]).exists():
-                    raise UserError(
-                        self.env._(
-                            "The team %(team)s does not exist: choose a ticket team.",
-                            team=vals["team_id"],
-                        )
+            if vals.get("team_id") and vals["team_id"] not in existing:
+                raise UserError(
+                    self.env._(
+                        "The team %(team)s does not exist: choose a ticket team.",
+                        team=vals["team_id"],
                     )
+                )
             self._check_subject(vals.get("name"))
             if vals.get("partner_email") and not vals.get("partner_id"):
                 vals["partner_id"] = self._find_or_create_customer(

@@ -77,9 +77,9 @@ class CrmTicketSlaAlertJob(models.AbstractModel):
         return {
             "res_model_id": self.env["ir.model"]._get_id("crm.ticket"),
             "res_id": self.ticket_id.id,
-            "activity_type_id": self.env.ref(
+            "activity_type_id": self.env["ir.model.data"]._xmlid_to_res_id(
                 "crm_suite.mail_activity_type_sla_warning"
-            ).id,
+            ),
             "user_id": user.id,
             "date_deadline": date_deadline,
             "summary": summary,
