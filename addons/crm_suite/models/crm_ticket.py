@@ -1,6 +1,5 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -349,17 +348,7 @@ class CrmTicket(models.Model):
 
     def _post_create(self):
         now = fields.Datetime.now()
-        # assignment, per team in creation order
-        by_team = defaultdict(lambda: self.browse())
-        for ticket in self:
-            if ticket.team_id and not ticket.user_id:
-                by_team[ticket.team_id] |= ticket
-        assigned = defaultdict(lambda: self.browse())
-        for team, tickets in by_team.items():
-            for ticket, user in team._assign_tickets(tickets).items():
-                assigned[user] |= ticket
-        for user, tickets in assigned.items():
-            tickets.write({"user_id": user.id})
+        self.env["crm.ticket.team"]._assign_new_tickets(self)
         self.filtered("user_id").assign_date = now
         self._subscribe_customers()
         self.env["crm.ticket.sla.status"]._sla_sync(self)
@@ -404,18 +393,6 @@ class CrmTicket(models.Model):
             for partner_id, tickets in self.grouped("partner_id").items():
                 tickets.message_subscribe(partner_ids=partner_id.ids)
         return res
-
-    def _on_stage_changed(self, old_stages, old_closed, now):
-        closing = self.filtered(lambda t: t.is_closed and not old_closed.get(t.id))
-        reopening = self.filtered(lambda t: not t.is_closed and old_closed.get(t.id))
-        if closing:
-            closing.write({"close_date": now, "auto_close_warning_date": False})
-            closing._compute_work_hours("close_date", "resolution_hours")
-        if reopening:
-            reopening.write({"close_date": False, "resolution_hours": 0.0})
-        self.env["crm.ticket.sla.status"]._sla_stage_changed(
-            self, old_stages, closing, reopening, now
-        )
 
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)

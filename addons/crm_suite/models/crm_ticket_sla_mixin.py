@@ -105,6 +105,20 @@ class CrmTicketSlaMixin(models.AbstractModel):
         positive = (operator == "=") == bool(value)
         return [("sla_status_ids", "any" if positive else "not any", failed)]
 
+    def _on_stage_changed(self, old_stages, old_closed, now):
+        """The closing (and reopening) date and time, and the SLA clocks of
+        tickets whose stage changed."""
+        closing = self.filtered(lambda t: t.is_closed and not old_closed.get(t.id))
+        reopening = self.filtered(lambda t: not t.is_closed and old_closed.get(t.id))
+        if closing:
+            closing.write({"close_date": now, "auto_close_warning_date": False})
+            closing._compute_work_hours("close_date", "resolution_hours")
+        if reopening:
+            reopening.write({"close_date": False, "resolution_hours": 0.0})
+        self.env["crm.ticket.sla.status"]._sla_stage_changed(
+            self, old_stages, closing, reopening, now
+        )
+
     def _compute_work_hours(self, date_field, hours_field):
         """Write ``hours_field``: working hours from creation to ``date_field``
         in each ticket's calendar (one calendar read per calendar)."""

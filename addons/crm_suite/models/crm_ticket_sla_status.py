@@ -263,22 +263,9 @@ class CrmTicketSlaStatus(models.Model):
                     wanted.add(key)
                     if key in existing:
                         continue
-                    paused = ticket.stage_id in policy.pause_stage_ids
-                    reached = False
-                    if target == "response" and ticket.first_response_date:
-                        reached = ticket.first_response_date
-                    elif ticket.is_closed:
-                        reached = ticket.close_date or fields.Datetime.now()
                     calendars.append(ticket._get_sla_calendar())
                     to_create.append(
-                        {
-                            "ticket_id": ticket.id,
-                            "sla_id": policy.id,
-                            "target": target,
-                            "hours": hours,
-                            "segment_start": False if paused else ticket.create_date,
-                            "reached_date": reached,
-                        }
+                        self._sla_new_status_vals(ticket, policy, target, hours)
                     )
         obsolete = self.browse(
             [
@@ -289,21 +276,46 @@ class CrmTicketSlaStatus(models.Model):
         )
         obsolete.unlink()
         if to_create:
-            running = [
-                (index, vals)
-                for index, vals in enumerate(to_create)
-                if vals["segment_start"] and not vals["reached_date"]
-            ]
-            deadlines = self._deadlines_for(
-                [
-                    (calendars[index], vals["segment_start"], vals["hours"])
-                    for index, vals in running
-                ]
-            )
-            for (__, vals), deadline in zip(running, deadlines, strict=True):
-                vals["deadline"] = deadline
+            self._sla_plan_new_statuses(to_create, calendars)
             return self.create(to_create)
         return self.browse()
+
+    @api.model
+    def _sla_new_status_vals(self, ticket, policy, target, hours):
+        """A new status of ``ticket``: paused in a pause stage of ``policy``,
+        reached already when the ticket was answered (or closed)."""
+        paused = ticket.stage_id in policy.pause_stage_ids
+        reached = False
+        if target == "response" and ticket.first_response_date:
+            reached = ticket.first_response_date
+        elif ticket.is_closed:
+            reached = ticket.close_date or fields.Datetime.now()
+        return {
+            "ticket_id": ticket.id,
+            "sla_id": policy.id,
+            "target": target,
+            "hours": hours,
+            "segment_start": False if paused else ticket.create_date,
+            "reached_date": reached,
+        }
+
+    @api.model
+    def _sla_plan_new_statuses(self, vals_list, calendars):
+        """Set the deadline of the running ones of ``vals_list`` (new statuses,
+        ``calendars`` theirs), one calendar read per calendar."""
+        running = [
+            (index, vals)
+            for index, vals in enumerate(vals_list)
+            if vals["segment_start"] and not vals["reached_date"]
+        ]
+        deadlines = self._deadlines_for(
+            [
+                (calendars[index], vals["segment_start"], vals["hours"])
+                for index, vals in running
+            ]
+        )
+        for (__, vals), deadline in zip(running, deadlines, strict=True):
+            vals["deadline"] = deadline
 
     @api.model
     def _sla_stage_changed(self, tickets, old_stages, closing, reopening, now):
