@@ -13,17 +13,14 @@ from odoo.tools import plaintext2html
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from .crm_ticket_uploads import (
+from .utils import (
     attach_files,
+    form_subject,
+    get_attachment_max_mb,
     public_attachments,
     rate_limit_hit,
     read_uploaded_files,
 )
-
-
-def get_attachment_max_mb():
-    """The per-file limit of ticket attachments, as the model enforces it."""
-    return request.env["crm.ticket"]._get_attachment_max_bytes() / 1048576
 
 
 class CrmTicketCustomerPortal(CustomerPortal):
@@ -351,7 +348,7 @@ class CrmTicketCustomerPortal(CustomerPortal):
         return request.render("crm_suite.portal_new_crm_ticket", values)
 
     def _crm_ticket_portal_create(self, post, ticket_types):
-        subject = (post.get("subject") or "").strip()
+        subject = form_subject(post)
         if not subject:
             raise UserError(
                 request.env._("Enter a subject: say in a few words what is wrong.")

@@ -9,13 +9,14 @@ from odoo.http import request
 from odoo.tools import plaintext2html
 
 from ..tools import normalize_customer_email
-from .crm_ticket_uploads import (
+from .utils import (
     attach_files,
     client_address,
+    form_subject,
+    get_attachment_max_mb,
     rate_limit_hit,
     read_uploaded_files,
 )
-from .portal import get_attachment_max_mb
 
 _logger = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class CrmTicketWebForm(http.Controller):
                 "crm_suite.crm_ticket_web_form_thanks", {"ticket_number": False}
             )
         form = {field: (post.get(field) or "").strip() for field in FORM_FIELDS}
+        form["subject"] = form_subject(post)
         errors = self._crm_ticket_web_form_validate(form)
         uploads = []
         try:

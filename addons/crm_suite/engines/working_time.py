@@ -22,10 +22,26 @@ True
 True
 >>> week.hours_between(d(5, 11), d(6, 9))
 6.0
+
+Planning many deadlines on one calendar, the calendar read once for all (a
+wider range only when a target falls past the first one):
+
+>>> plan_deadlines([(d(5, 10), 3), (d(5, 18), 1)], lambda start, end: week) == [
+...     d(5, 14), d(6, 9)]
+True
+>>> plan_deadlines([(d(5, 10), 99)], lambda start, end: week) == [d(9, 13)]
+True
+>>> hours_between_pairs([(d(5, 11), d(6, 9)), (None, d(5, 9))],
+...                     lambda start, end: week)
+[6.0, 0.0]
 """
 
+import math
 from bisect import bisect_left, bisect_right
 from datetime import timedelta
+
+# how far a request may look: past it, the target is counted round the clock
+MAX_SPAN = timedelta(days=3 * 366)
 
 
 class WorkIntervals:
@@ -74,3 +90,55 @@ class WorkIntervals:
         if end <= start:
             return 0.0
         return round(self._offset(end) - self._offset(start), 6)
+
+
+def first_span(requests):
+    """The range read first past the latest start: room for the longest
+    target at 40 working hours a week, twice over (two weeks at least)."""
+    most = max(hours for __, hours in requests)
+    return timedelta(days=max(14, math.ceil(most / 40 * 7 * 2) + 7))
+
+
+def plan_deadlines(requests, intervals_for):
+    """The deadline of each ``(start, hours)`` of ``requests``: ``hours``
+    working hours after ``start``, in the ``WorkIntervals`` that
+    ``intervals_for(first start, end)`` returns. The range is read once and
+    widened (four times each round) only while a target falls past it; a
+    calendar without working time counts round the clock."""
+    if not requests:
+        return []
+    first = min(start for start, __ in requests)
+    last = max(start for start, __ in requests)
+    span = first_span(requests)
+    results = [None] * len(requests)
+    while True:
+        intervals = intervals_for(first, last + span)
+        pending = False
+        for index, (start, hours) in enumerate(requests):
+            if results[index] is None:
+                results[index] = intervals.add_hours(start, hours)
+                pending = pending or results[index] is None
+        if not pending or span > MAX_SPAN:
+            break
+        span *= 4
+    return [
+        result or start + timedelta(hours=hours)
+        for result, (start, hours) in zip(results, requests, strict=True)
+    ]
+
+
+def hours_between_pairs(pairs, intervals_for):
+    """Working hours of each ``(start, end)`` of ``pairs`` (0 when one is
+    missing), in the intervals ``intervals_for(start, end)`` returns for the
+    range of every pair, read once."""
+    valid = [(start, end) for start, end in pairs if start and end]
+    if not valid:
+        return [0.0] * len(pairs)
+    intervals = intervals_for(
+        min(start for start, __ in valid),
+        max(end for __, end in valid) + timedelta(minutes=1),
+    )
+    return [
+        intervals.hours_between(start, end) if start and end else 0.0
+        for start, end in pairs
+    ]

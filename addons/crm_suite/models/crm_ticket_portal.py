@@ -25,10 +25,13 @@ PORTAL_HIDDEN_FIELDS = frozenset(
 )
 
 
-class CrmTicket(models.Model):
-    """What customers (portal users, token holders) see of a ticket's files."""
+class CrmTicketPortalMixin(models.AbstractModel):
+    """What customers (portal users, token holders) may search tickets by, and
+    see of a ticket's files (inherited by ``crm.ticket``, before
+    ``mail.thread``)."""
 
-    _inherit = "crm.ticket"
+    _name = "crm.ticket.portal.mixin"
+    _description = "Ticket Portal Access"
 
     # ------------------------------------------------------------
     # What customers may search by

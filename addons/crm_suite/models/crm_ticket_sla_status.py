@@ -1,15 +1,19 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import math
 from collections import defaultdict
-from datetime import timedelta
 
 from pytz import utc
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..engines.working_time import WorkIntervals
+from ..engines.sla import is_failed, reached_late
+from ..engines.working_time import (
+    WorkIntervals,
+    hours_between_pairs,
+    plan_deadlines,
+)
+from ..tools import write_grouped
 
 SLA_TARGETS = [("response", "First Response"), ("resolution", "Resolution")]
 
@@ -34,6 +38,7 @@ class CrmTicketSlaStatus(models.Model):
 
     _name = "crm.ticket.sla.status"
     _description = "Ticket SLA Status"
+    _inherit = ["crm.ticket.sla.alert.job"]
     _order = "deadline, id"
     _rec_name = "sla_id"
 
@@ -91,19 +96,13 @@ class CrmTicketSlaStatus(models.Model):
     @api.depends("reached_date", "deadline")
     def _compute_reached_late(self):
         for status in self:
-            status.reached_late = bool(
-                status.reached_date
-                and status.deadline
-                and status.reached_date > status.deadline
-            )
+            status.reached_late = reached_late(status.reached_date, status.deadline)
 
     @api.depends("reached_date", "deadline", "reached_late", "segment_start")
     def _compute_failed(self):
         now = fields.Datetime.now()
         for status in self:
-            failed = status.reached_late or bool(
-                not status.reached_date and status.deadline and status.deadline < now
-            )
+            failed = is_failed(status.reached_date, status.deadline, now)
             status.failed = failed
             if failed:
                 status.state = "failed"
@@ -114,6 +113,7 @@ class CrmTicketSlaStatus(models.Model):
             else:
                 status.state = "ongoing"
 
+    # the rule of engines/sla.py as a domain and in SQL: keep the three alike
     @api.model
     def _failed_domain(self):
         now = fields.Datetime.now()
@@ -185,50 +185,21 @@ class CrmTicketSlaStatus(models.Model):
     @api.model
     def _plan_deadlines(self, calendar, requests):
         """Deadlines for ``requests`` [(start, hours)] on one calendar: the
-        calendar is read once for all (wider ranges only when needed)."""
-        if not requests:
-            return []
-        first = min(start for start, __ in requests)
-        last = max(start for start, __ in requests)
-        most = max(hours for __, hours in requests)
-        # room for the longest target at 40 hours a week, twice over
-        span = timedelta(days=max(14, math.ceil(most / 40 * 7 * 2) + 7))
-        results = [None] * len(requests)
-        while True:
-            intervals = self._work_intervals(calendar, first, last + span)
-            pending = False
-            for index, (start, hours) in enumerate(requests):
-                if results[index] is None:
-                    moment = intervals.add_hours(_aware(start), hours)
-                    if moment is None:
-                        pending = True
-                    else:
-                        results[index] = _naive(moment)
-            if not pending or span > timedelta(days=3 * 366):
-                break
-            span *= 4
-        # a calendar without working time: count round the clock
-        return [
-            result or start + timedelta(hours=hours)
-            for result, (start, hours) in zip(results, requests, strict=True)
-        ]
+        calendar is read once for all (wider ranges only when needed, see
+        ``engines/working_time.plan_deadlines``)."""
+        planned = plan_deadlines(
+            [(_aware(start), hours) for start, hours in requests],
+            lambda start, end: self._work_intervals(calendar, start, end),
+        )
+        return [_naive(moment) for moment in planned]
 
     @api.model
     def _work_hours_between(self, calendar, pairs):
         """Working hours for each (start, end) pair on one calendar."""
-        pairs = [(start, end) for start, end in pairs]
-        valid = [(s, e) for s, e in pairs if s and e]
-        if not valid:
-            return [0.0] * len(pairs)
-        intervals = self._work_intervals(
-            calendar,
-            min(s for s, __ in valid),
-            max(e for __, e in valid) + timedelta(minutes=1),
+        return hours_between_pairs(
+            [(start and _aware(start), end and _aware(end)) for start, end in pairs],
+            lambda start, end: self._work_intervals(calendar, start, end),
         )
-        return [
-            intervals.hours_between(_aware(s), _aware(e)) if s and e else 0.0
-            for s, e in pairs
-        ]
 
     @api.model
     def _deadlines_for(self, items):
@@ -261,8 +232,7 @@ class CrmTicketSlaStatus(models.Model):
                 for s in running
             ]
         )
-        for status, deadline in zip(running, deadlines, strict=True):
-            status.deadline = deadline
+        write_grouped(running, [{"deadline": deadline} for deadline in deadlines])
 
     # ------------------------------------------------------------
     # Matching and the clock
@@ -293,22 +263,9 @@ class CrmTicketSlaStatus(models.Model):
                     wanted.add(key)
                     if key in existing:
                         continue
-                    paused = ticket.stage_id in policy.pause_stage_ids
-                    reached = False
-                    if target == "response" and ticket.first_response_date:
-                        reached = ticket.first_response_date
-                    elif ticket.is_closed:
-                        reached = ticket.close_date or fields.Datetime.now()
                     calendars.append(ticket._get_sla_calendar())
                     to_create.append(
-                        {
-                            "ticket_id": ticket.id,
-                            "sla_id": policy.id,
-                            "target": target,
-                            "hours": hours,
-                            "segment_start": False if paused else ticket.create_date,
-                            "reached_date": reached,
-                        }
+                        self._sla_new_status_vals(ticket, policy, target, hours)
                     )
         obsolete = self.browse(
             [
@@ -319,21 +276,46 @@ class CrmTicketSlaStatus(models.Model):
         )
         obsolete.unlink()
         if to_create:
-            running = [
-                (index, vals)
-                for index, vals in enumerate(to_create)
-                if vals["segment_start"] and not vals["reached_date"]
-            ]
-            deadlines = self._deadlines_for(
-                [
-                    (calendars[index], vals["segment_start"], vals["hours"])
-                    for index, vals in running
-                ]
-            )
-            for (__, vals), deadline in zip(running, deadlines, strict=True):
-                vals["deadline"] = deadline
+            self._sla_plan_new_statuses(to_create, calendars)
             return self.create(to_create)
         return self.browse()
+
+    @api.model
+    def _sla_new_status_vals(self, ticket, policy, target, hours):
+        """A new status of ``ticket``: paused in a pause stage of ``policy``,
+        reached already when the ticket was answered (or closed)."""
+        paused = ticket.stage_id in policy.pause_stage_ids
+        reached = False
+        if target == "response" and ticket.first_response_date:
+            reached = ticket.first_response_date
+        elif ticket.is_closed:
+            reached = ticket.close_date or fields.Datetime.now()
+        return {
+            "ticket_id": ticket.id,
+            "sla_id": policy.id,
+            "target": target,
+            "hours": hours,
+            "segment_start": False if paused else ticket.create_date,
+            "reached_date": reached,
+        }
+
+    @api.model
+    def _sla_plan_new_statuses(self, vals_list, calendars):
+        """Set the deadline of the running ones of ``vals_list`` (new statuses,
+        ``calendars`` theirs), one calendar read per calendar."""
+        running = [
+            (index, vals)
+            for index, vals in enumerate(vals_list)
+            if vals["segment_start"] and not vals["reached_date"]
+        ]
+        deadlines = self._deadlines_for(
+            [
+                (calendars[index], vals["segment_start"], vals["hours"])
+                for index, vals in running
+            ]
+        )
+        for (__, vals), deadline in zip(running, deadlines, strict=True):
+            vals["deadline"] = deadline
 
     @api.model
     def _sla_stage_changed(self, tickets, old_stages, closing, reopening, now):
@@ -378,15 +360,16 @@ class CrmTicketSlaStatus(models.Model):
                 used = self._work_hours_between(
                     calendar, [(s.segment_start, s.reached_date) for s in group]
                 )
-                for status, hours in zip(group, used, strict=True):
-                    status.write(
-                        {
-                            "hours_consumed": status.hours_consumed + hours,
-                            "segment_start": now,
-                            "reached_date": False,
-                            "deadline": False,
-                        }
-                    )
+                write_grouped(
+                    group,
+                    [
+                        {"hours_consumed": status.hours_consumed + hours}
+                        for status, hours in zip(group, used, strict=True)
+                    ],
+                )
+            reopened.write(
+                {"segment_start": now, "reached_date": False, "deadline": False}
+            )
             reopened._compute_deadlines()
 
     def _sla_pause(self, statuses, now):
@@ -396,14 +379,14 @@ class CrmTicketSlaStatus(models.Model):
             used = self._work_hours_between(
                 calendar, [(s.segment_start, now) for s in group]
             )
-            for status, hours in zip(group, used, strict=True):
-                status.write(
-                    {
-                        "hours_consumed": status.hours_consumed + hours,
-                        "segment_start": False,
-                        "deadline": False,
-                    }
-                )
+            write_grouped(
+                group,
+                [
+                    {"hours_consumed": status.hours_consumed + hours}
+                    for status, hours in zip(group, used, strict=True)
+                ],
+            )
+        statuses.write({"segment_start": False, "deadline": False})
 
     def _sla_resume(self, statuses, now):
         statuses.write({"segment_start": now})
@@ -420,111 +403,3 @@ class CrmTicketSlaStatus(models.Model):
         )
         if statuses:
             statuses.write({"reached_date": when})
-
-    # ------------------------------------------------------------
-    # Scheduled job: warnings and escalations
-    # ------------------------------------------------------------
-
-    @api.model
-    def _cron_sla_alerts(self, batch_size=1000):
-        """Warn the assignee before a deadline, escalate after it.
-
-        Each status is warned once and escalated once (flags written in the
-        same transaction); rows locked by another worker are skipped.
-        """
-        now = fields.Datetime.now()
-        self.flush_model()
-        self.env["crm.ticket"].flush_model()
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT s.id FROM crm_ticket_sla_status s
-                  JOIN crm_ticket t ON t.id = s.ticket_id
-                  JOIN crm_ticket_sla p ON p.id = s.sla_id
-                 WHERE s.reached_date IS NULL AND s.deadline IS NOT NULL
-                   AND t.active AND NOT COALESCE(t.is_closed, FALSE)
-                   AND ((NOT COALESCE(s.warned, FALSE)
-                         AND s.deadline > %(now)s
-                         AND s.deadline <= %(now)s
-                             + COALESCE(p.warning_hours, 0) * interval '1 hour')
-                        OR (NOT COALESCE(s.escalated, FALSE) AND s.deadline < %(now)s))
-                 ORDER BY s.deadline, s.id
-                 LIMIT %(limit)s
-                 FOR UPDATE OF s SKIP LOCKED
-                """,
-                now=now,
-                limit=batch_size,
-            )
-        )
-        statuses = self.browse([row[0] for row in self.env.cr.fetchall()])
-        to_escalate = statuses.filtered(lambda s: s.deadline < now)
-        to_warn = statuses - to_escalate
-        activity_type = self.env.ref("crm_suite.mail_activity_type_sla_warning")
-        activities = []
-        ticket_model = self.env["ir.model"]._get_id("crm.ticket")
-        for status in to_warn:
-            ticket = status.ticket_id
-            user = ticket.user_id or ticket.team_id.user_id
-            if user:
-                activities.append(
-                    {
-                        "res_model_id": ticket_model,
-                        "res_id": ticket.id,
-                        "activity_type_id": activity_type.id,
-                        "user_id": user.id,
-                        "date_deadline": fields.Date.context_today(
-                            self, status.deadline
-                        ),
-                        "summary": self.env._(
-                            "%(target)s due %(policy)s",
-                            target=dict(SLA_TARGETS)[status.target],
-                            policy=status.sla_id.name,
-                        ),
-                    }
-                )
-        to_warn.write({"warned": True})
-        escalated_tickets = self.env["crm.ticket"]
-        for status in to_escalate:
-            ticket = status.ticket_id
-            leader = ticket.team_id.user_id
-            if leader:
-                activities.append(
-                    {
-                        "res_model_id": ticket_model,
-                        "res_id": ticket.id,
-                        "activity_type_id": activity_type.id,
-                        "user_id": leader.id,
-                        "date_deadline": fields.Date.context_today(self),
-                        "summary": self.env._(
-                            "SLA missed: %(policy)s",
-                            policy=status.sla_id.name,
-                        ),
-                    }
-                )
-            escalated_tickets |= ticket
-        to_escalate.write({"escalated": True})
-        if activities:
-            # an SLA alert is the system's, not the user's choice: no collision
-            # warning, no notification email per activity
-            self.env["mail.activity"].with_context(
-                crm_suite_no_collision=True, mail_activity_quick_update=True
-            ).create(activities)
-        for priority, tickets in escalated_tickets.grouped(
-            lambda t: str(min(int(t.priority) + 1, 3))
-        ).items():
-            tickets.filtered(lambda t, p=priority: t.priority < p).write(
-                {"priority": priority}
-            )
-        for ticket in escalated_tickets:
-            if ticket.team_id.user_id:
-                ticket.message_post(
-                    body=self.env._(
-                        "The SLA deadline of this ticket has passed: priority "
-                        "raised, team leader notified."
-                    ),
-                    partner_ids=ticket.team_id.user_id.partner_id.ids,
-                    subtype_xmlid="mail.mt_note",
-                )
-        if len(statuses) == batch_size:
-            self.env.ref("crm_suite.ir_cron_crm_ticket_sla_alerts")._trigger()
-        return statuses

@@ -1,6 +1,7 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from ast import literal_eval
+from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -227,6 +228,21 @@ class CrmTicketTeam(models.Model):
     def _get_assignable_members(self):
         self.ensure_one()
         return self.member_ids.filtered("active")
+
+    @api.model
+    def _assign_new_tickets(self, tickets):
+        """Give an agent to the new ``tickets`` without one, per team in
+        creation order by its method: one write per agent."""
+        by_team = defaultdict(lambda: tickets.browse())
+        for ticket in tickets:
+            if ticket.team_id and not ticket.user_id:
+                by_team[ticket.team_id] |= ticket
+        assigned = defaultdict(lambda: tickets.browse())
+        for team, team_tickets in by_team.items():
+            for ticket, user in team._assign_tickets(team_tickets).items():
+                assigned[user] |= ticket
+        for user, user_tickets in assigned.items():
+            user_tickets.write({"user_id": user.id})
 
     def _assign_tickets(self, tickets):
         """Choose an agent for each of ``tickets`` (one team's, in creation

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, models
 
+from ..engines.attachment_size import vals_size
+
 # what ir.attachment._check_contents counts as markup a browser could run
 XML_LIKE_EXCLUDED = "application/vnd.openxmlformats"
 
@@ -67,10 +69,4 @@ class IrAttachment(models.Model):
 
     @api.model
     def _crm_ticket_vals_size(self, vals):
-        if vals.get("raw"):
-            raw = vals["raw"]
-            return len(raw.encode() if isinstance(raw, str) else raw)
-        if vals.get("datas"):
-            datas = vals["datas"]
-            return len(datas) * 3 // 4
-        return 0
+        return vals_size(vals)

@@ -134,14 +134,14 @@ class CrmTicketReport(models.Model):
         "of 5). Tickets without a rating are left out of the average.",
     )
 
-    def _view_query(self):
-        """The view's query: the ticket, its SLA statuses and its ratings, each
-        aggregated per ticket once."""
-        now = SQL("(now() AT TIME ZONE 'UTC')")
-        Status = self.env["crm.ticket.sla.status"]
+    def _now_sql(self):
+        return SQL("(now() AT TIME ZONE 'UTC')")
+
+    def _select(self):
+        """The view's columns, from the ticket ``t``, its SLA figures ``sla``
+        and its ratings ``rt`` (see ``_from``)."""
         return SQL(
             """
-            SELECT
                 t.id AS id,
                 t.id AS ticket_id,
                 t.number,
@@ -173,16 +173,33 @@ class CrmTicketReport(models.Model):
                 rt.last_value AS rating_last_value,
                 rt.avg_value AS rating_avg,
                 rt.satisfaction AS rating_satisfaction
-            FROM crm_ticket t
-            LEFT JOIN (
+            """,
+            now=self._now_sql(),
+        )
+
+    def _from_sla(self):
+        """Per ticket: its SLA targets, their success rate and whether one
+        failed, by the definitions of ``crm.ticket.sla.status`` (one rule for
+        the model, the dashboard and this report)."""
+        Status = self.env["crm.ticket.sla.status"]
+        now = self._now_sql()
+        return SQL(
+            """
                 SELECT s.ticket_id,
                        count(*) AS status_count,
                        %(success_rate)s AS success_rate,
                        bool_or(%(failed)s) AS failed
                   FROM crm_ticket_sla_status s
               GROUP BY s.ticket_id
-            ) sla ON sla.ticket_id = t.id
-            LEFT JOIN (
+            """,
+            success_rate=Status._success_rate_sql("s", now),
+            failed=Status._failed_sql("s", now),
+        )
+
+    def _from_rating(self):
+        """Per ticket: its last, average and satisfied share of ratings."""
+        return SQL(
+            """
                 SELECT r.res_id,
                        (array_agg(r.rating ORDER BY r.write_date DESC, r.id DESC))[1]
                            AS last_value,
@@ -194,14 +211,40 @@ class CrmTicketReport(models.Model):
                    AND r.consumed
                    AND r.rating >= %(rating_min)s
               GROUP BY r.res_id
-            ) rt ON rt.res_id = t.id
-            WHERE t.active
             """,
-            now=now,
-            success_rate=Status._success_rate_sql("s", now),
-            failed=Status._failed_sql("s", now),
             satisfied=RATING_LIMIT_SATISFIED,
             rating_min=RATING_LIMIT_MIN,
+        )
+
+    def _from(self):
+        return SQL(
+            """
+            crm_ticket t
+            LEFT JOIN (%(sla)s) sla ON sla.ticket_id = t.id
+            LEFT JOIN (%(rating)s) rt ON rt.res_id = t.id
+            """,
+            sla=self._from_sla(),
+            rating=self._from_rating(),
+        )
+
+    def _where(self):
+        return SQL("t.active")
+
+    def _group_by(self):
+        """Nothing to group: one row per ticket (the SLA statuses and ratings
+        are aggregated per ticket in ``_from``); an extension that groups
+        returns its columns here."""
+        return SQL()
+
+    def _view_query(self):
+        """The view's query, from its parts (an extension overrides one)."""
+        group_by = self._group_by()
+        return SQL(
+            "SELECT %s FROM %s WHERE %s%s",
+            self._select(),
+            self._from(),
+            self._where(),
+            SQL(" GROUP BY %s", group_by) if group_by else SQL(),
         )
 
     def init(self):

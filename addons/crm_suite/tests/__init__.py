@@ -29,3 +29,4 @@ from . import test_crm_suite_rtl
 from . import test_crm_suite_portal_lang
 from . import test_crm_suite_demo
 from . import test_crm_lead_queries
+from . import test_crm_ticket_queries

@@ -1,13 +1,17 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""What the public and portal ticket routes share: customers' uploads, the
-files a customer may see, and the rate limits."""
+"""What the public and portal ticket routes share: the subject, customers'
+uploads, the files a customer may see, and the rate limits."""
 
 import io
 import ipaddress
 
 from odoo.exceptions import UserError
 from odoo.http import request
+
+from ..engines.attachment_size import MEGABYTE
+from ..engines.ticket_subject import clean_subject
+from ..tools import get_positive_param
 
 MAX_FILES_PARAM = "crm_suite.ticket_attachment_max_files"
 MAX_FILES_DEFAULT = 10
@@ -18,13 +22,18 @@ RATE_LIMIT_PERIOD = 3600
 
 def get_number_param(key, default):
     """The positive number of system parameter ``key``, else ``default``."""
-    # sudo: system parameters are for administrators; this one is only read
-    value = request.env["ir.config_parameter"].sudo().get_param(key)
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return default
-    return number if number > 0 else default
+    return get_positive_param(request.env, key, default)
+
+
+def get_attachment_max_mb():
+    """The per-file limit of ticket attachments, as the model enforces it."""
+    return request.env["crm.ticket"]._get_attachment_max_bytes() / MEGABYTE
+
+
+def form_subject(post, field="subject"):
+    """The posted subject, cleaned by the ticket's one rule (empty when there
+    is none: the form asks for one)."""
+    return clean_subject(post.get(field))
 
 
 def _upload_size(upload, content):
