@@ -273,6 +273,22 @@ class CrmTicketCommonMixin(CrmSuiteTimeMixin, CrmSuiteUsersMixin):
             {"name": "Bob Other", "email": "bob@other.test"}
         )
 
+    @classmethod
+    def _setup_mail_team(cls, domain, name, alias_name, **values):
+        """``cls.mail_team`` takes the emails anyone sends to
+        ``<alias_name>@<domain>`` (the main company's alias domain)."""
+        cls.alias_domain = cls.env["mail.alias.domain"].create({"name": domain})
+        cls.company.alias_domain_id = cls.alias_domain
+        cls.mail_team = cls.env["crm.ticket.team"].create(
+            {
+                "name": name,
+                "alias_name": alias_name,
+                "alias_domain_id": cls.alias_domain.id,
+                "alias_contact": "everyone",
+                **values,
+            }
+        )
+
     def _agent_answers(self, ticket, body="We are on it.", agent=None):
         """A public answer of an agent (``agent_a`` by default) on ``ticket``."""
         return ticket.with_user(agent or self.agent_a).message_post(
