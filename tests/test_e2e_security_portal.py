@@ -10,7 +10,7 @@ import re
 import pytest
 import requests
 from odoo_helpers import JsonRpc, RpcError, odoo_server
-from test_e2e_tickets import fresh_db, setup  # noqa: F401 (pytest fixtures)
+from test_e2e_tickets import setup, tickets_db  # noqa: F401 (pytest fixtures)
 
 SVG = b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"
 PORTAL_HIDDEN = {
@@ -30,20 +30,20 @@ PORTAL_HIDDEN = {
 
 
 @pytest.fixture(scope="module")
-def server(fresh_db):  # noqa: F811 (the fixture imported above)
-    with odoo_server(fresh_db, "pytest_e2e_security_portal.log") as base:
+def server(tickets_db):  # noqa: F811 (the fixture imported above)
+    with odoo_server(tickets_db, "pytest_e2e_security_portal.log") as base:
         yield base
 
 
 @pytest.fixture(scope="module")
-def rpc(fresh_db, server):  # noqa: F811
+def rpc(tickets_db, server):  # noqa: F811
     """``rpc(login, model, method, *args)`` as ``setup`` calls it (password = login),
     over JSON-RPC; an error is an ``RpcError`` carrying Odoo's exception name."""
     clients = {}
 
     def call(login, model, method, *args, **kwargs):
         if login not in clients:
-            clients[login] = JsonRpc(server, fresh_db)
+            clients[login] = JsonRpc(server, tickets_db)
             clients[login].login(login, login)
         return clients[login].call(model, method, *args, **kwargs)
 
@@ -181,7 +181,7 @@ def test_merge_across_customers_refused(rpc, setup, tickets):  # noqa: F811
     assert active[0]["active"]
 
 
-def test_portal_files_only_of_public_messages(rpc, server, fresh_db, setup, tickets):  # noqa: F811
+def test_portal_files_only_of_public_messages(rpc, server, tickets_db, setup, tickets):  # noqa: F811
     (_, _, umbrella_login), (_, _, initech_login) = setup["customers"]
     mine = tickets["mine"]
 
@@ -220,7 +220,7 @@ def test_portal_files_only_of_public_messages(rpc, server, fresh_db, setup, tick
         subtype_xmlid="mail.mt_comment",
         attachment_ids=[public_file],
     )
-    session = _portal_session(server, fresh_db, umbrella_login)
+    session = _portal_session(server, tickets_db, umbrella_login)
     page = session.get(f"{server}/my/tickets/{mine}", timeout=60)
     assert page.status_code == 200
     assert "sec_public.svg" in page.text
@@ -263,7 +263,7 @@ def test_portal_files_only_of_public_messages(rpc, server, fresh_db, setup, tick
         )
         assert "sec_record.txt" not in listing.text, extra
         assert "sec_note.txt" not in listing.text, extra
-    other = _portal_session(server, fresh_db, initech_login)
+    other = _portal_session(server, tickets_db, initech_login)
     response = other.get(
         f"{server}/my/tickets/{mine}/attachments/{public_file}", timeout=60
     )
@@ -405,7 +405,13 @@ def test_web_form_files_per_request_limited(rpc, server):
     assert not rpc("admin", "crm.ticket", "search", [("name", "=", "Sec many files")])
 
 
-def test_portal_search_by_internal_notes_refused(rpc, server, fresh_db, setup, tickets):  # noqa: F811
+def test_portal_search_by_internal_notes_refused(
+    rpc,
+    server,
+    tickets_db,
+    setup,
+    tickets,  # noqa: F811
+):
     """A yes/no search on the chatter would spell an internal note out, one
     character at a time (``message_ids`` joins ``mail_message`` in SQL, past
     the rules that hide internal notes from customers)."""
@@ -450,7 +456,7 @@ def test_portal_search_by_internal_notes_refused(rpc, server, fresh_db, setup, t
         [("message_ids.body", "ilike", "4711-XQ")],
     ) == [mine]
     # the portal pages: list (search, filter, sort), home counters, ticket
-    session = _portal_session(server, fresh_db, umbrella_login)
+    session = _portal_session(server, tickets_db, umbrella_login)
     for url in (
         "/my/tickets",
         "/my/tickets?search=Umbrella&search_in=all&filterby=open&sortby=stage",
