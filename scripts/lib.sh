@@ -10,7 +10,13 @@
 #   ODOO_NIGHTLY_URL  the archive downloaded when no source is found (Odoo's official 18.0 nightly)
 #   CRM_SUITE_PYTHON  the Python interpreter for the virtualenv (default: python3.11, else python3)
 
-set -euo pipefail
+# Stop at the first failing command in the scripts that source this file. An interactive shell
+# that sources it by hand (README: the `odoo` function, the .pot export) keeps its own options:
+# `set -e` there would close the terminal at the first command that fails.
+case $- in
+    *i*) ;;
+    *) set -euo pipefail ;;
+esac
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # CI and service managers may start us without HOME: take it from the password database.
@@ -39,21 +45,29 @@ as_root() {
 }
 
 # --- System packages -------------------------------------------------------------------------
-# Debian/Ubuntu packages: PostgreSQL, the build headers of Odoo's pinned requirements, Chromium
-# for the browser tours, wkhtmltopdf for PDF reports, Node.js for prettier (lint).
-APT_PACKAGES=(
-    postgresql postgresql-contrib python3-venv python3-dev build-essential
+# Debian/Ubuntu packages: the build headers of Odoo's pinned requirements and Node.js for
+# prettier (lint), always; PostgreSQL for a database; Chromium for the browser tours,
+# wkhtmltopdf for PDF reports and the CJK fonts for what runs Odoo's pages (the addons and
+# compat stages, the demo), not for a lint or pytest run.
+APT_BASE_PACKAGES=(
+    python3-venv python3-dev build-essential
     libpq-dev libldap2-dev libsasl2-dev libxml2-dev libxslt1-dev libjpeg-dev zlib1g-dev
-    chromium wkhtmltopdf nodejs npm fonts-noto-cjk curl ca-certificates git
+    nodejs npm curl ca-certificates git
 )
+APT_POSTGRES_PACKAGES=(postgresql postgresql-contrib)
+APT_BROWSER_PACKAGES=(chromium wkhtmltopdf fonts-noto-cjk)
 
+# ensure_system_packages [--no-postgres] [--no-browser]
 ensure_system_packages() {
     local missing=() pkg
+    local packages=("${APT_BASE_PACKAGES[@]}")
+    case " $* " in *" --no-postgres "*) ;; *) packages+=("${APT_POSTGRES_PACKAGES[@]}") ;; esac
+    case " $* " in *" --no-browser "*) ;; *) packages+=("${APT_BROWSER_PACKAGES[@]}") ;; esac
     if ! command -v dpkg-query >/dev/null 2>&1; then
-        log "Not a Debian/Ubuntu system: install by hand ${APT_PACKAGES[*]} (or their equivalents)."
+        log "Not a Debian/Ubuntu system: install by hand ${packages[*]} (or their equivalents)."
         return 0
     fi
-    for pkg in "${APT_PACKAGES[@]}"; do
+    for pkg in "${packages[@]}"; do
         if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
             missing+=("$pkg")
         fi
@@ -271,11 +285,23 @@ ensure_demo_db() {
     refresh_rtl_bundles "$db"
 }
 
+# setup_all [--no-postgres] [--no-browser]: everything by default. --no-postgres leaves out
+# PostgreSQL (its packages, the server, the role); --no-browser leaves out Chromium,
+# wkhtmltopdf, the CJK fonts and rtlcss (scripts/test.sh passes them for a lint-only or
+# pytest-only run).
 setup_all() {
-    ensure_system_packages
-    ensure_postgres
+    local arg postgres=1 browser=1
+    for arg in "$@"; do
+        case "$arg" in
+            --no-postgres) postgres=0 ;;
+            --no-browser) browser=0 ;;
+            *) die "setup_all: unknown option $arg (--no-postgres, --no-browser)" ;;
+        esac
+    done
+    ensure_system_packages "$@"
+    if [ "$postgres" = 1 ]; then ensure_postgres; fi
     resolve_odoo_src
     ensure_venv
-    ensure_rtlcss
+    if [ "$browser" = 1 ]; then ensure_rtlcss; fi
     mkdir -p "$LOCAL_DIR/data" "$LOCAL_DIR/logs"
 }

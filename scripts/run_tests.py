@@ -24,15 +24,23 @@ Full logs are kept in ``.local/logs/``.
 import argparse
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-LOGS = REPO / ".local" / "logs"
-ADDONS = ["crm_suite", "crm_analytics", "crm_collab"]
+# the top-level tests' helpers: one definition of the paths, the Odoo command line,
+# dropping a database and finding a free port
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from odoo_helpers import (  # noqa: E402
+    LOGS,
+    REPO,
+    drop_db,
+    free_port,
+    odoo_command,
+)
+from odoo_helpers import OUR_ADDONS as ADDONS  # noqa: E402
+
 COMPAT_MODULES = ["crm", "mass_mailing", "portal"]
 
 SUMMARY_RE = re.compile(
@@ -69,12 +77,6 @@ def say(message):
     print(f"\033[1;34m[crm-suite]\033[0m {message}", flush=True)
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def run_logged(cmd, log_path, env=None):
     """Run ``cmd`` with its output in ``log_path``; return (returncode, seconds)."""
     started = time.monotonic()
@@ -83,22 +85,6 @@ def run_logged(cmd, log_path, env=None):
             cmd, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env, check=False
         )
     return proc.returncode, time.monotonic() - started
-
-
-def odoo_cmd(*args):
-    return [sys.executable, "-m", "odoo", "-c", str(REPO / "odoo.conf"), *args]
-
-
-def drop_db(name):
-    subprocess.run(
-        ["dropdb", "--if-exists", "--force", name],
-        check=False,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    filestore = REPO / ".local" / "data" / "filestore" / name
-    if filestore.exists():
-        subprocess.run(["rm", "-rf", str(filestore)], check=False)
 
 
 def excerpt_errors(log_path, limit=120):
@@ -151,7 +137,7 @@ def odoo_test_stage(tally, label, args, log_name, known_failures=()):
     """Run Odoo with tests enabled; count its tests and errors logged outside them."""
     log_path = LOGS / log_name
     say(f"{label}: running (log: {log_path.relative_to(REPO)})")
-    rc, seconds = run_logged(odoo_cmd(*args), log_path)
+    rc, seconds = run_logged(odoo_command(*args), log_path)
     text = log_path.read_text(errors="replace")
     summaries = SUMMARY_RE.findall(text)
     failed_tests = sorted(
@@ -330,7 +316,7 @@ def main():
         install = ["-d", db, "-i", ",".join(ADDONS), "--stop-after-init"]
         install += ["--http-port", str(free_port()), "--log-level", "test"]
         if "addons" in options.skip:
-            if run_logged(odoo_cmd(*install), LOGS / "addons.log")[0] != 0:
+            if run_logged(odoo_command(*install), LOGS / "addons.log")[0] != 0:
                 tally.fail("addons: the three addons did not install")
         else:
             tags = ",".join(f"/{a}" for a in ADDONS)

@@ -18,6 +18,7 @@ import requests
 REPO = Path(__file__).resolve().parent.parent
 CONF = REPO / "odoo.conf"
 LOGS = REPO / ".local" / "logs"
+FILESTORE = REPO / ".local" / "data" / "filestore"
 OUR_ADDONS = ["crm_suite", "crm_analytics", "crm_collab"]
 RESULT_MARK = "@@RESULT@@"
 
@@ -57,11 +58,13 @@ def run_odoo(*args, log_name, timeout=1200):
     return text
 
 
-def odoo_shell(db, script, log_name, timeout=900):
+def odoo_shell(db, script, log_name, timeout=900, expect_rc=0):
     """Run ``script`` in ``odoo shell`` on ``db``.
 
     The script may call ``result(obj)`` once to hand back a JSON value, which this
-    returns. It commits what it wants to keep."""
+    returns. It commits what it wants to keep. A script meant to kill its process
+    gives the exit code it expects (``expect_rc``): what it handed back before dying
+    is returned all the same."""
     prelude = (
         f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
         "import json as _json\n"
@@ -79,10 +82,14 @@ def odoo_shell(db, script, log_name, timeout=900):
         check=False,
     )
     (LOGS / log_name).write_text(proc.stdout + "\n--- stderr ---\n" + proc.stderr)
-    assert (
-        proc.returncode == 0
-    ), f"odoo shell failed ({proc.returncode}):\n{proc.stderr[-5000:]}"
-    assert "Traceback" not in proc.stderr, f"odoo shell raised:\n{proc.stderr[-5000:]}"
+    assert proc.returncode == expect_rc, (
+        f"odoo shell exited {proc.returncode}, expected {expect_rc}:\n"
+        f"{proc.stderr[-5000:]}"
+    )
+    if expect_rc == 0:
+        assert (
+            "Traceback" not in proc.stderr
+        ), f"odoo shell raised:\n{proc.stderr[-5000:]}"
     for line in proc.stdout.splitlines():
         if line.startswith(RESULT_MARK):
             return json.loads(line[len(RESULT_MARK) :])
@@ -90,12 +97,36 @@ def odoo_shell(db, script, log_name, timeout=900):
 
 
 def drop_db(db):
+    """Drop ``db`` (closing its connections) and its filestore, if they exist."""
     subprocess.run(
         ["dropdb", "--if-exists", "--force", db], check=False, capture_output=True
     )
-    filestore = REPO / ".local" / "data" / "filestore" / db
+    filestore = FILESTORE / db
     if filestore.exists():
         subprocess.run(["rm", "-rf", str(filestore)], check=False)
+
+
+def build_db(db, modules="crm_suite", demo=False, log_name=None):
+    """A fresh database ``db`` (dropped first) with ``modules`` installed, without
+    demo data unless ``demo``; returns its name."""
+    drop_db(db)
+    run_odoo(
+        "-d",
+        db,
+        "-i",
+        modules,
+        *([] if demo else ["--without-demo", "all"]),
+        "--stop-after-init",
+        "--no-http",
+        log_name=log_name or f"pytest_{db}.log",
+    )
+    return db
+
+
+def db_name_for(name):
+    """The name of a database the top-level tests build: ``crm_suite_<name>_<pid>``,
+    so that two runs at once never share one."""
+    return f"crm_suite_{name}_{os.getpid()}"
 
 
 def db_exists(db):

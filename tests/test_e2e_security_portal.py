@@ -9,8 +9,12 @@ import re
 
 import pytest
 import requests
+import test_e2e_tickets
 from odoo_helpers import JsonRpc, RpcError, odoo_server
-from test_e2e_tickets import fresh_db, setup  # noqa: F401 (pytest fixtures)
+
+# the ticket end-to-end tests' database and customers (pytest fixtures)
+tickets_db = test_e2e_tickets.tickets_db
+setup = test_e2e_tickets.setup
 
 SVG = b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"
 PORTAL_HIDDEN = {
@@ -30,20 +34,20 @@ PORTAL_HIDDEN = {
 
 
 @pytest.fixture(scope="module")
-def server(fresh_db):  # noqa: F811 (the fixture imported above)
-    with odoo_server(fresh_db, "pytest_e2e_security_portal.log") as base:
+def server(tickets_db):
+    with odoo_server(tickets_db, "pytest_e2e_security_portal.log") as base:
         yield base
 
 
 @pytest.fixture(scope="module")
-def rpc(fresh_db, server):  # noqa: F811
+def rpc(tickets_db, server):
     """``rpc(login, model, method, *args)`` as ``setup`` calls it (password = login),
     over JSON-RPC; an error is an ``RpcError`` carrying Odoo's exception name."""
     clients = {}
 
     def call(login, model, method, *args, **kwargs):
         if login not in clients:
-            clients[login] = JsonRpc(server, fresh_db)
+            clients[login] = JsonRpc(server, tickets_db)
             clients[login].login(login, login)
         return clients[login].call(model, method, *args, **kwargs)
 
@@ -92,7 +96,7 @@ def _set_limit(rpc, value):
 
 
 @pytest.fixture(scope="module")
-def tickets(rpc, setup):  # noqa: F811
+def tickets(rpc, setup):
     (_umbrella, umbrella_contact, _), (_initech, initech_contact, _) = setup[
         "customers"
     ]
@@ -113,7 +117,7 @@ def tickets(rpc, setup):  # noqa: F811
     return {"mine": mine, "theirs": theirs, "lead": lead}
 
 
-def test_portal_rpc_reads_only_portal_fields(rpc, setup, tickets):  # noqa: F811
+def test_portal_rpc_reads_only_portal_fields(rpc, setup, tickets):
     (_, _, umbrella_login), (_, _, initech_login) = setup["customers"]
     rows = rpc(umbrella_login, "crm.ticket", "search_read", [], [])
     assert [row["id"] for row in rows] == [tickets["mine"]]
@@ -134,7 +138,7 @@ def test_portal_rpc_reads_only_portal_fields(rpc, setup, tickets):  # noqa: F811
         )
 
 
-def test_portal_rpc_refused(rpc, setup, tickets):  # noqa: F811
+def test_portal_rpc_refused(rpc, setup, tickets):
     (_, _, umbrella_login), _ = setup["customers"]
     rpc(
         "admin",
@@ -166,7 +170,7 @@ def test_portal_rpc_refused(rpc, setup, tickets):  # noqa: F811
     assert not closed[0]["is_closed"]
 
 
-def test_merge_across_customers_refused(rpc, setup, tickets):  # noqa: F811
+def test_merge_across_customers_refused(rpc, setup, tickets):
     wizard = rpc(
         "e2e_agent_a",
         "crm.ticket.merge",
@@ -181,7 +185,7 @@ def test_merge_across_customers_refused(rpc, setup, tickets):  # noqa: F811
     assert active[0]["active"]
 
 
-def test_portal_files_only_of_public_messages(rpc, server, fresh_db, setup, tickets):  # noqa: F811
+def test_portal_files_only_of_public_messages(rpc, server, tickets_db, setup, tickets):
     (_, _, umbrella_login), (_, _, initech_login) = setup["customers"]
     mine = tickets["mine"]
 
@@ -220,7 +224,7 @@ def test_portal_files_only_of_public_messages(rpc, server, fresh_db, setup, tick
         subtype_xmlid="mail.mt_comment",
         attachment_ids=[public_file],
     )
-    session = _portal_session(server, fresh_db, umbrella_login)
+    session = _portal_session(server, tickets_db, umbrella_login)
     page = session.get(f"{server}/my/tickets/{mine}", timeout=60)
     assert page.status_code == 200
     assert "sec_public.svg" in page.text
@@ -263,7 +267,7 @@ def test_portal_files_only_of_public_messages(rpc, server, fresh_db, setup, tick
         )
         assert "sec_record.txt" not in listing.text, extra
         assert "sec_note.txt" not in listing.text, extra
-    other = _portal_session(server, fresh_db, initech_login)
+    other = _portal_session(server, tickets_db, initech_login)
     response = other.get(
         f"{server}/my/tickets/{mine}/attachments/{public_file}", timeout=60
     )
@@ -275,7 +279,7 @@ def test_portal_files_only_of_public_messages(rpc, server, fresh_db, setup, tick
     assert response.status_code == 404
 
 
-def test_web_form_with_a_customers_email(rpc, server, setup):  # noqa: F811
+def test_web_form_with_a_customers_email(rpc, server, setup):
     (umbrella, umbrella_contact, umbrella_login), _ = setup["customers"]
     _set_limit(rpc, 1000)
     lead = rpc(
@@ -405,7 +409,13 @@ def test_web_form_files_per_request_limited(rpc, server):
     assert not rpc("admin", "crm.ticket", "search", [("name", "=", "Sec many files")])
 
 
-def test_portal_search_by_internal_notes_refused(rpc, server, fresh_db, setup, tickets):  # noqa: F811
+def test_portal_search_by_internal_notes_refused(
+    rpc,
+    server,
+    tickets_db,
+    setup,
+    tickets,
+):
     """A yes/no search on the chatter would spell an internal note out, one
     character at a time (``message_ids`` joins ``mail_message`` in SQL, past
     the rules that hide internal notes from customers)."""
@@ -450,7 +460,7 @@ def test_portal_search_by_internal_notes_refused(rpc, server, fresh_db, setup, t
         [("message_ids.body", "ilike", "4711-XQ")],
     ) == [mine]
     # the portal pages: list (search, filter, sort), home counters, ticket
-    session = _portal_session(server, fresh_db, umbrella_login)
+    session = _portal_session(server, tickets_db, umbrella_login)
     for url in (
         "/my/tickets",
         "/my/tickets?search=Umbrella&search_in=all&filterby=open&sortby=stage",

@@ -11,12 +11,13 @@ in ``odoo shell``): the mail queue never runs, nothing goes out by SMTP."""
 
 import re
 
+import drip_rpc
 import requests
 import test_e2e_drip as drip
 from odoo_helpers import odoo_shell
 
 # the drip end-to-end tests' database, server and XML-RPC client
-dbs = drip.dbs
+drip_db = drip.drip_db
 server = drip.server
 rpc = drip.rpc
 crons = drip.crons
@@ -64,7 +65,7 @@ def _state(rpc, trace_id, lead_id, clicked_trace_id):
 
 
 def test_forged_click_on_another_recipients_trace(
-    rpc, dbs, server, crons, lead_model, campaigns
+    rpc, drip_db, server, crons, lead_model, campaigns
 ):
     template = rpc(
         "mail.template",
@@ -80,13 +81,13 @@ def test_forged_click_on_another_recipients_trace(
     todo = rpc(
         "ir.model.data", "check_object_reference", "mail", "mail_activity_data_todo"
     )[1]
-    attacker, victim = drip.make_leads(rpc, "DripForge", 2)
-    campaign, steps = drip.make_campaign(
+    attacker, victim = drip_rpc.make_leads(rpc, "DripForge", 2)
+    campaign, steps = drip_rpc.make_campaign(
         rpc,
         lead_model,
         "DripForge",
         [
-            ("first", None, drip.email_step(template)),
+            ("first", None, drip_rpc.email_step(template)),
             (
                 "clicked",
                 "first",
@@ -102,9 +103,9 @@ def test_forged_click_on_another_recipients_trace(
         ],
         started=campaigns,
     )
-    drip.run_cron(rpc, crons)
-    emails = drip.emails_of(rpc, campaign)
-    traces = drip.traces_of(rpc, campaign)
+    drip_rpc.run_cron(rpc, crons)
+    emails = drip_rpc.emails_of(rpc, campaign)
+    traces = drip_rpc.traces_of(rpc, campaign)
     trace_of = {lead: emails[lead][0]["id"] for lead in (attacker, victim)}
     branch_of = {
         lead: traces[(lead, steps["clicked"])]["id"] for lead in (attacker, victim)
@@ -118,7 +119,7 @@ def test_forged_click_on_another_recipients_trace(
             ["res_id"],
         )
     }
-    links = _outgoing_links(dbs["db"], mails.values())
+    links = _outgoing_links(drip_db, mails.values())
     attacker_link = links[str(mails[attacker])]
     victim_link = links[str(mails[victim])]
     assert len(attacker_link) == 1 and len(victim_link) == 1, links

@@ -5,7 +5,6 @@ XML-RPC only, raw emails through ``mail.thread.message_process``, portal users o
 customers, and the SLA job run by two workers at once."""
 
 import base64
-import os
 import re
 import time
 import xmlrpc.client
@@ -14,43 +13,27 @@ from datetime import datetime
 
 import pytest
 import requests
-from odoo_helpers import drop_db, odoo_server, odoo_shell, run_odoo
+from odoo_helpers import odoo_server, odoo_shell
 
 DOMAIN = "e2e-tickets.test"
 
 
 @pytest.fixture(scope="module")
-def fresh_db():
-    db = f"crm_suite_tickets_{os.getpid()}"
-    drop_db(db)
-    run_odoo(
-        "-d",
-        db,
-        "-i",
-        "crm_suite",
-        "--without-demo",
-        "all",
-        "--stop-after-init",
-        "--no-http",
-        log_name="pytest_tickets_db.log",
-    )
-    try:
-        yield db
-    finally:
-        drop_db(db)
+def tickets_db(fresh_db):
+    return fresh_db("tickets", log_name="pytest_tickets_db.log")
 
 
 @pytest.fixture(scope="module")
-def rpc(fresh_db):
-    with odoo_server(fresh_db, "pytest_e2e_tickets.log") as base:
+def rpc(tickets_db):
+    with odoo_server(tickets_db, "pytest_e2e_tickets.log") as base:
         common = xmlrpc.client.ServerProxy(f"{base}/xmlrpc/2/common", allow_none=True)
         models = xmlrpc.client.ServerProxy(f"{base}/xmlrpc/2/object", allow_none=True)
 
         def call(login, model, method, *args, **kwargs):
-            uid = common.authenticate(fresh_db, login, login, {})
+            uid = common.authenticate(tickets_db, login, login, {})
             assert uid, f"{login} cannot log in"
             return models.execute_kw(
-                fresh_db, uid, login, model, method, list(args), kwargs
+                tickets_db, uid, login, model, method, list(args), kwargs
             )
 
         yield call
@@ -471,8 +454,8 @@ result(out)
 """
 
 
-def test_sla_job_two_workers_and_a_crash(fresh_db, rpc):
-    out = odoo_shell(fresh_db, JOBS_SCRIPT, "pytest_tickets_jobs.log")
+def test_sla_job_two_workers_and_a_crash(tickets_db, rpc):
+    out = odoo_shell(tickets_db, JOBS_SCRIPT, "pytest_tickets_jobs.log")
     assert out["after_crash"] == 0, "a crashed batch leaves nothing half done"
     assert out["first"] == 20
     assert out["overlap"] == 0, "the second worker skips the rows the first holds"
@@ -482,7 +465,7 @@ def test_sla_job_two_workers_and_a_crash(fresh_db, rpc):
     assert out["raised"] == 30
 
 
-def test_web_form_rate_limit_holds_across_workers(fresh_db, rpc):
+def test_web_form_rate_limit_holds_across_workers(tickets_db, rpc):
     """Two Odoo worker processes, eight simultaneous posts from one address, a
     limit of five an hour: exactly five tickets (the count is in the database,
     not in a process)."""
@@ -497,7 +480,7 @@ def test_web_form_rate_limit_holds_across_workers(fresh_db, rpc):
     left = 3600 - time.time() % 3600
     if left < 20:
         time.sleep(left + 1)
-    with odoo_server(fresh_db, "pytest_tickets_workers.log", workers=2) as base:
+    with odoo_server(tickets_db, "pytest_tickets_workers.log", workers=2) as base:
 
         def submit(index):
             session = requests.Session()

@@ -3,12 +3,9 @@
 """Install the three addons on a database that already has leads, partners and invoices;
 uninstall them one by one; the data stays and the database stays usable."""
 
-import os
-
 import pytest
 from odoo_helpers import (
     JsonRpc,
-    drop_db,
     installed_states,
     odoo_server,
     odoo_shell,
@@ -24,24 +21,8 @@ def step(db, call, log_name):
 
 
 @pytest.fixture(scope="module")
-def lifecycle_db():
-    db = f"crm_suite_lifecycle_{os.getpid()}"
-    drop_db(db)
-    run_odoo(
-        "-d",
-        db,
-        "-i",
-        STOCK,
-        "--without-demo",
-        "all",
-        "--stop-after-init",
-        "--no-http",
-        log_name="lifecycle_stock.log",
-    )
-    try:
-        yield db
-    finally:
-        drop_db(db)
+def lifecycle_db(fresh_db):
+    return fresh_db("lifecycle", modules=STOCK, log_name="lifecycle_stock.log")
 
 
 def test_install_then_uninstall_one_by_one(lifecycle_db):

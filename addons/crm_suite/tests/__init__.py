@@ -10,6 +10,11 @@ from . import test_crm_ticket_sla
 from . import test_crm_ticket_mail
 from . import test_crm_ticket_portal
 from . import test_crm_drip
+from . import test_crm_drip_branches
+from . import test_crm_drip_exits
+from . import test_crm_drip_send_window
+from . import test_crm_drip_actions
+from . import test_crm_drip_job
 from . import test_crm_drip_mail
 from . import test_crm_drip_queries
 from . import test_security_privileges

@@ -6,13 +6,13 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
-from .test_crm_drip import DripCase
+from .common import DripCommon
 
 _logger = logging.getLogger(__name__)
 
 
 @tagged("post_install", "-at_install")
-class TestCrmDripMail(DripCase):
+class TestCrmDripMail(DripCommon):
     """What the drip engine borrows from Odoo's mass mailing: per-recipient
     rendering, the hidden technical mailing, the seen list, and the cost of
     the tracking hooks."""

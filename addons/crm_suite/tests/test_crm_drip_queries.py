@@ -8,13 +8,13 @@ import logging
 
 from odoo.tests import tagged
 
-from .test_crm_drip import DripCase
+from .common import DripCommon
 
 _logger = logging.getLogger(__name__)
 
 
 @tagged("post_install", "-at_install")
-class TestCrmDripQueries(DripCase):
+class TestCrmDripQueries(DripCommon):
     def _count(self, func):
         """Queries ``func`` costs with a cold cache, flushes included."""
         self.env.flush_all()

@@ -5,7 +5,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 
-from .test_crm_lead_scoring import ScoringCommon
+from .common import ScoringCommon
 
 
 @tagged("post_install", "-at_install")

@@ -10,7 +10,7 @@ from unittest.mock import patch
 from odoo import fields
 from odoo.tests import tagged
 
-from .test_crm_lead_scoring import ScoringCommon
+from .common import ScoringCommon
 
 
 @tagged("post_install", "-at_install")

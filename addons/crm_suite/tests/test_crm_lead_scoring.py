@@ -6,72 +6,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
-from odoo.addons.mail.tests.common import MailCommon
-
-from .common import CrmSuiteUsersMixin
-
-
-class ScoringCommon(CrmSuiteUsersMixin, MailCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._setup_crm_suite_users()
-        # Hand-computed scores need a clean slate: no demo rule counts here.
-        cls.env["crm.score.rule"].search([]).action_archive()
-        cls.Rule = cls.env["crm.score.rule"]
-        cls.Lead = cls.env["crm.lead"]
-        cls.belgium = cls.env.ref("base.be")
-        cls.france = cls.env.ref("base.fr")
-        cls.team = cls.env["crm.team"].create({"name": "Scoring Team"})
-        cls.team_other = cls.env["crm.team"].create({"name": "Other Team"})
-        cls.partner = cls.env["res.partner"].create(
-            {"name": "Acme", "email": "acme@example.com", "is_company": True}
-        )
-        cls.stage_new, cls.stage_qualified, cls.stage_proposition = cls.env[
-            "crm.stage"
-        ].create(
-            [
-                {"name": "S New", "sequence": 1001},
-                {"name": "S Qualified", "sequence": 1002},
-                {"name": "S Proposition", "sequence": 1003},
-            ]
-        )
-
-    def _lead(self, **vals):
-        vals.setdefault("name", "Lead")
-        vals.setdefault("team_id", self.team.id)
-        vals.setdefault("stage_id", self.stage_new.id)
-        lead = self.Lead.create(vals)
-        # Odoo's predictive probability is not what these tests check.
-        self._set_probability(lead, vals.get("probability", 0))
-        return lead
-
-    def _set_probability(self, leads, probability):
-        leads.flush_recordset()
-        self.env.cr.execute(
-            "UPDATE crm_lead SET probability = %s, automated_probability = %s "
-            "WHERE id = ANY(%s)",
-            (probability, probability, leads.ids),
-        )
-        leads.invalidate_recordset()
-        leads._score_recompute()
-
-    def _event(
-        self, event_type, days_ago=0, lead=None, partner=None, res_id=None, date=None
-    ):
-        date = date or fields.Datetime.now() - timedelta(days=days_ago)
-        return self.env["crm.score.event"]._record(
-            [
-                {
-                    "event_type": event_type,
-                    "lead_id": lead and lead.id,
-                    "partner_id": partner and partner.id,
-                    "date": date,
-                    "res_model": "res.partner",
-                    "res_id": res_id or (lead or partner).id,
-                }
-            ]
-        )
+from .common import ScoringCommon
 
 
 @tagged("post_install", "-at_install")

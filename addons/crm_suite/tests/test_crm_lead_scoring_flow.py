@@ -10,7 +10,7 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..models import crm_lead_score_job as crm_lead_module
-from .test_crm_lead_scoring import ScoringCommon
+from .common import ScoringCommon
 
 
 @tagged("post_install", "-at_install")

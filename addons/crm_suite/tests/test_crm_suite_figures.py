@@ -9,9 +9,7 @@ from odoo import Command
 from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools.safe_eval import safe_eval
 
-from .common import CrmTicketCommonMixin
-from .test_crm_drip import DripCase
-from .test_crm_lead_scoring import ScoringCommon
+from .common import CrmTicketCommonMixin, DripCommon, ScoringCommon
 
 
 def _arch(env, xmlid):
@@ -213,7 +211,7 @@ class TestScoreRuleCount(ScoringCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestDripMailFailure(DripCase):
+class TestDripMailFailure(DripCommon):
     def test_failed_and_bounced_emails_are_not_done(self):
         leads = self._leads(3, "fail")
         campaign = self._campaign(tag="fail")

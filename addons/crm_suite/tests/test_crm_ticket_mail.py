@@ -42,17 +42,12 @@ class TestCrmTicketMail(CrmTicketCommonMixin, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_crm_ticket()
-        cls.alias_domain = cls.env["mail.alias.domain"].create({"name": "tickets.test"})
-        cls.company.alias_domain_id = cls.alias_domain
-        cls.mail_team = cls.env["crm.ticket.team"].create(
-            {
-                "name": "Mail desk",
-                "alias_name": "desk",
-                "alias_domain_id": cls.alias_domain.id,
-                "alias_contact": "everyone",
-                "assignment_method": "round_robin",
-                "member_ids": [(6, 0, (cls.agent_a | cls.agent_b).ids)],
-            }
+        cls._setup_mail_team(
+            "tickets.test",
+            "Mail desk",
+            "desk",
+            assignment_method="round_robin",
+            member_ids=[(6, 0, (cls.agent_a | cls.agent_b).ids)],
         )
 
     def _process(self, raw):

@@ -1,40 +1,26 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from unittest.mock import patch
 
-from odoo import http
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.crm_suite.models import crm_suite_rate_limit
-from odoo.addons.mail.tests.common import mail_new_test_user
+from .common import CrmSuitePortalMixin
 
 
 @tagged("post_install", "-at_install")
-class TestCrmTicketPortal(HttpCase):
+class TestCrmTicketPortal(CrmSuitePortalMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        Partner = cls.env["res.partner"]
-        cls.company_a = Partner.create(
-            {
-                "name": "Aurora Widgets",
-                "is_company": True,
-                "email": "contact@aurora.example.com",
-            }
+        cls.company_a = cls._new_customer_company(
+            "Aurora Widgets", email="contact@aurora.example.com"
         )
-        cls.company_b = Partner.create(
-            {
-                "name": "Boreal Gadgets",
-                "is_company": True,
-                "email": "contact@boreal.example.com",
-            }
+        cls.company_b = cls._new_customer_company(
+            "Boreal Gadgets", email="contact@boreal.example.com"
         )
-        cls.portal_a = cls._new_portal_user("portal_aurora_ada", "Ada", cls.company_a)
-        cls.portal_a2 = cls._new_portal_user(
-            "portal_aurora_alan", "Alan", cls.company_a
-        )
-        cls.portal_b = cls._new_portal_user("portal_boreal_bob", "Bob", cls.company_b)
+        cls.portal_a = cls._new_customer("portal_aurora_ada", "Ada", cls.company_a)
+        cls.portal_a2 = cls._new_customer("portal_aurora_alan", "Alan", cls.company_a)
+        cls.portal_b = cls._new_customer("portal_boreal_bob", "Bob", cls.company_b)
         cls.team = cls.env["crm.ticket.team"].create(
             {"name": "Portal Test Desk", "assignment_method": "manual"}
         )
@@ -78,30 +64,11 @@ class TestCrmTicketPortal(HttpCase):
         super().setUp()
         # rate limit counters are committed rows: count these tests' hits in
         # a window of their own, long past, that no real request shares
-        mocked_time = self.startPatcher(patch.object(crm_suite_rate_limit, "time"))
-        mocked_time.time.return_value = 946_684_800
+        self._freeze_rate_limit()
 
     @classmethod
-    def _new_portal_user(cls, login, name, company):
-        user = mail_new_test_user(
-            cls.env,
-            login=login,
-            name=f"{name} {company.name}",
-            email=f"{login}@example.com",
-            groups="base.group_portal",
-        )
-        user.partner_id.parent_id = company
-        return user
-
-    def _post(self, url, data=None, files=None, allow_redirects=True):
-        data = dict(data or {}, csrf_token=http.Request.csrf_token(self))
-        return self.url_open(
-            url, data=data, files=files, allow_redirects=allow_redirects
-        )
-
-    def _tickets_named(self, name):
-        self.env.invalidate_all()
-        return self.env["crm.ticket"].search([("name", "=", name)])
+    def _new_customer(cls, login, name, company):
+        return cls._new_portal_user(login, f"{name} {company.name}", company)
 
     # ------------------------------------------------------------
     # List and counter

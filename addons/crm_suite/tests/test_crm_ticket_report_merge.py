@@ -1,22 +1,21 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from contextlib import contextmanager
 from datetime import datetime
-from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
-from odoo.tests.common import freeze_time
 
 from odoo.addons.mail.tests.common import mail_new_test_user
+
+from .common import CrmSuiteTimeMixin
 
 # 2026-01-05 is a Monday; the team's calendar works Mon-Fri 8-12 and 13-17 UTC.
 MONDAY_9 = datetime(2026, 1, 5, 9, 0)
 
 
 @tagged("post_install", "-at_install")
-class TestCrmTicketReportMerge(TransactionCase):
+class TestCrmTicketReportMerge(CrmSuiteTimeMixin, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -59,12 +58,6 @@ class TestCrmTicketReportMerge(TransactionCase):
         cls.customer_b = Partner.create({"name": "Bea Buyer", "email": "bea@b.test"})
         cls.watcher = Partner.create({"name": "Walt Watcher", "email": "walt@c.test"})
         cls.Report = cls.env["crm.ticket.report"]
-
-    @contextmanager
-    def _at(self, moment):
-        """Python's clock and the transaction's (create_date) at ``moment``."""
-        with freeze_time(moment), patch.object(self.env.cr, "now", lambda: moment):
-            yield
 
     def _ticket(self, **values):
         values.setdefault("name", "The invoice PDF is empty")

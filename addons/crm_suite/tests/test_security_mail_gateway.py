@@ -17,16 +17,8 @@ class TestSecurityMailGateway(CrmTicketCommonMixin, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_crm_ticket()
-        cls.alias_domain = cls.env["mail.alias.domain"].create({"name": "secdesk.test"})
-        cls.company.alias_domain_id = cls.alias_domain
-        cls.mail_team = cls.env["crm.ticket.team"].create(
-            {
-                "name": "Secure desk",
-                "alias_name": "help",
-                "alias_domain_id": cls.alias_domain.id,
-                "alias_contact": "everyone",
-                "member_ids": [(6, 0, cls.agent_a.ids)],
-            }
+        cls._setup_mail_team(
+            "secdesk.test", "Secure desk", "help", member_ids=[(6, 0, cls.agent_a.ids)]
         )
         Partner = cls.env["res.partner"]
         cls.acme = Partner.create({"name": "Acme Gateway", "is_company": True})

@@ -4,43 +4,27 @@
 manual score lines and drip participants/traces name no record of another
 model or company, and show names with the reader's rights."""
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import TransactionCase, tagged
+
+from .common import CrmSuiteFixturesMixin
 
 # AccessError is a UserError: either refusal
 REFUSED = UserError
 
 
 @tagged("post_install", "-at_install")
-class TestSecurityManualRecords(TransactionCase):
+class TestSecurityManualRecords(CrmSuiteFixturesMixin, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(
-            context=dict(
-                cls.env.context,
-                tracking_disable=True,
-                mail_create_nolog=True,
-                mail_notrack=True,
-            )
-        )
-        cls.env["crm.score.rule"].search([]).action_archive()
-        cls.env["crm.drip.campaign"].search([("state", "=", "running")]).write(
-            {"state": "stopped"}
-        )
+        cls._quiet_env()
+        cls._own_score_rules_only()
+        cls._own_campaigns_only()
         cls.company_a = cls.env.ref("base.main_company")
-        cls.company_b = cls.env["res.company"].create({"name": "Company B (manual)"})
-
-        def user(login, groups, companies):
-            return new_test_user(
-                cls.env,
-                login=login,
-                groups=groups,
-                company_id=companies[0].id,
-                company_ids=[Command.set(companies.ids)],
-            )
-
+        cls.company_b = cls._new_company("Company B (manual)")
+        user = cls._new_company_user
         # a Sales Administrator of company A, not a Settings administrator
         cls.sales_admin = user(
             "crm_suite_manual_sa",
@@ -228,27 +212,11 @@ class TestSecurityManualRecords(TransactionCase):
     # ------------------------------------------------------------------
 
     def _campaign(self, user=None):
-        campaign = self.env["crm.drip.campaign"].create(
-            {
-                "name": "Manual campaign",
-                "model_id": self.env["ir.model"]._get("crm.lead").id,
-                "domain": "[('email_from', 'ilike', '@manual.example.com')]",
-                "company_id": self.company_a.id,
-                "user_id": (user or self.manager_a).id,
-                "send_tz": "UTC",
-            }
+        return self._running_activity_campaign(
+            "Manual campaign",
+            "[('email_from', 'ilike', '@manual.example.com')]",
+            user_id=(user or self.manager_a).id,
         )
-        self.env["crm.drip.step"].create(
-            {
-                "name": "Call",
-                "campaign_id": campaign.id,
-                "action_type": "activity",
-                "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
-                "delay_number": 3,
-            }
-        )
-        campaign.state = "running"
-        return campaign
 
     def test_managers_create_no_participant_nor_trace(self):
         campaign = self._campaign()

@@ -4,15 +4,14 @@
 against tickets, files, messages, RPC reads and the merge of tickets."""
 
 import json
-from unittest.mock import patch
 
-from odoo import http
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.crm_suite.models import crm_suite_rate_limit
 from odoo.addons.mail.tests.common import mail_new_test_user
+
+from .common import CrmSuitePortalMixin
 
 SVG = b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"
 HTML = b"<script>alert(2)</script>"
@@ -68,13 +67,12 @@ INTERNAL_FIELDS = {
 
 
 @tagged("post_install", "-at_install")
-class TestSecurityPortal(HttpCase):
+class TestSecurityPortal(CrmSuitePortalMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        Partner = cls.env["res.partner"]
-        cls.company_a = Partner.create({"name": "Secd Aurora", "is_company": True})
-        cls.company_b = Partner.create({"name": "Secd Boreal", "is_company": True})
+        cls.company_a = cls._new_customer_company("Secd Aurora")
+        cls.company_b = cls._new_customer_company("Secd Boreal")
         cls.portal_a = cls._portal_user("secd_portal_a", cls.company_a)
         cls.portal_b = cls._portal_user("secd_portal_b", cls.company_b)
         cls.agent = mail_new_test_user(
@@ -133,24 +131,11 @@ class TestSecurityPortal(HttpCase):
     def setUp(self):
         super().setUp()
         # rate limit counters of these tests in a time of their own
-        self.mocked_time = self.startPatcher(patch.object(crm_suite_rate_limit, "time"))
-        self.mocked_time.time.return_value = 946_684_800
+        self.mocked_time = self._freeze_rate_limit()
 
     @classmethod
     def _portal_user(cls, login, company):
-        user = mail_new_test_user(
-            cls.env,
-            login=login,
-            name=f"{login} user",
-            email=f"{login}@example.com",
-            groups="base.group_portal",
-        )
-        user.partner_id.parent_id = company
-        return user
-
-    def _post(self, url, data=None, files=None):
-        data = dict(data or {}, csrf_token=http.Request.csrf_token(self))
-        return self.url_open(url, data=data, files=files)
+        return cls._new_portal_user(login, f"{login} user", company)
 
     # ------------------------------------------------------------
     # RPC as a portal user

@@ -9,25 +9,20 @@ from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 
+from .common import CrmSuitePortalMixin
+
 NOTE = "Secp internal refund code 4711-XQ"
 
 
 @tagged("post_install", "-at_install")
-class TestSecurityPortalSearch(TransactionCase):
+class TestSecurityPortalSearch(CrmSuitePortalMixin, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.customer = cls.env["res.partner"].create(
-            {"name": "Secp Customer", "is_company": True}
+        cls.customer = cls._new_customer_company("Secp Customer")
+        cls.portal = cls._new_portal_user(
+            "secp_portal", "Secp Portal", cls.customer, email="secp.portal@example.com"
         )
-        cls.portal = mail_new_test_user(
-            cls.env,
-            login="secp_portal",
-            name="Secp Portal",
-            email="secp.portal@example.com",
-            groups="base.group_portal",
-        )
-        cls.portal.partner_id.parent_id = cls.customer
         cls.agent = mail_new_test_user(
             cls.env,
             login="secp_agent",

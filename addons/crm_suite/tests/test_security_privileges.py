@@ -19,11 +19,11 @@ from odoo.service.model import get_public_method
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .test_crm_drip import DripCase
+from .common import DripCommon
 
 
 @tagged("post_install", "-at_install")
-class TestSecurityPrivileges(DripCase):
+class TestSecurityPrivileges(DripCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -8,29 +8,20 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from .common import CrmSuiteUsersMixin
+from .common import CrmSuiteFixturesMixin
 
 
 @tagged("post_install", "-at_install")
-class TestSecurityRecordRules(CrmSuiteUsersMixin, TransactionCase):
+class TestSecurityRecordRules(CrmSuiteFixturesMixin, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(
-            context=dict(
-                cls.env.context,
-                tracking_disable=True,
-                mail_create_nolog=True,
-                mail_notrack=True,
-            )
-        )
+        cls._quiet_env()
         cls._setup_crm_suite_users()
-        cls.env["crm.score.rule"].search([]).action_archive()
-        cls.env["crm.drip.campaign"].search([("state", "=", "running")]).write(
-            {"state": "stopped"}
-        )
+        cls._own_score_rules_only()
+        cls._own_campaigns_only()
         cls.company_a = cls.env.ref("base.main_company")
-        cls.company_b = cls.env["res.company"].create({"name": "Company B (rules)"})
+        cls.company_b = cls._new_company("Company B (rules)")
         cls._create_role_users(
             {
                 # "own documents only"
@@ -261,27 +252,12 @@ class TestSecurityRecordRules(CrmSuiteUsersMixin, TransactionCase):
     def _running_campaign(self, model=None, **values):
         model = model or self.model_lead
         email = "email" if model == self.model_partner else "email_from"
-        campaign = self.env["crm.drip.campaign"].create(
-            {
-                "name": "Rules campaign",
-                "model_id": model.id,
-                "domain": f"[('{email}', 'ilike', '@rules.example.com')]",
-                "company_id": self.company_a.id,
-                "send_tz": "UTC",
-                **values,
-            }
+        return self._running_activity_campaign(
+            "Rules campaign",
+            f"[('{email}', 'ilike', '@rules.example.com')]",
+            model=model,
+            **values,
         )
-        self.env["crm.drip.step"].create(
-            {
-                "name": "Call",
-                "campaign_id": campaign.id,
-                "action_type": "activity",
-                "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
-                "delay_number": 3,
-            }
-        )
-        campaign.state = "running"
-        return campaign
 
     def test_drip_audience_stays_in_the_campaign_company(self):
         """Run as superuser (the cron), a campaign of company A enrols the

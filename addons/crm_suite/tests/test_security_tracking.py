@@ -4,13 +4,13 @@ import re
 
 from odoo.tests import HttpCase, tagged
 
-from .test_crm_drip import DripCase
+from .common import DripCommon
 
 OFFER_URL = "https://www.example.com/offer"
 
 
 @tagged("post_install", "-at_install", "crm_suite_security")
-class TestSecurityTracking(DripCase, HttpCase):
+class TestSecurityTracking(DripCommon, HttpCase):
     """Every recipient of a mailing's email shares its link codes: the trace
     id in ``/r/<code>/m/<trace id>`` is signed. A click on another
     recipient's trace id (no signature, a wrong one, one's own) of a drip

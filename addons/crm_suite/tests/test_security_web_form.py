@@ -12,8 +12,9 @@ from odoo import http
 from odoo.tests import HttpCase, tagged
 from odoo.tools import config, mute_logger
 
-from odoo.addons.crm_suite.models import crm_suite_rate_limit
 from odoo.addons.mail.tests.common import mail_new_test_user
+
+from .common import CrmSuitePortalMixin
 
 SVG = b"<svg xmlns='http://www.w3.org/2000/svg'><script>1</script></svg>"
 XHTML = b"<html xmlns='http://www.w3.org/1999/xhtml'><script>3</script></html>"
@@ -21,21 +22,14 @@ START = 946_684_800  # a time of these tests' own for the rate limit counters
 
 
 @tagged("post_install", "-at_install")
-class TestSecurityWebForm(HttpCase):
+class TestSecurityWebForm(CrmSuitePortalMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.env["res.partner"].create(
-            {"name": "Secd Victim Corp", "is_company": True}
+        cls.company = cls._new_customer_company("Secd Victim Corp")
+        cls.victim = cls._new_portal_user(
+            "secd_victim", "Secd Victim", cls.company, email="secd.victim@example.com"
         )
-        cls.victim = mail_new_test_user(
-            cls.env,
-            login="secd_victim",
-            name="Secd Victim",
-            email="secd.victim@example.com",
-            groups="base.group_portal",
-        )
-        cls.victim.partner_id.parent_id = cls.company
         cls.lead = cls.env["crm.lead"].create(
             {"name": "Secd victim lead", "partner_id": cls.company.id}
         )
@@ -48,14 +42,12 @@ class TestSecurityWebForm(HttpCase):
 
     def setUp(self):
         super().setUp()
-        self.mocked_time = self.startPatcher(patch.object(crm_suite_rate_limit, "time"))
-        self.mocked_time.time.return_value = START
+        self.mocked_time = self._freeze_rate_limit(START)
         self.env["ir.config_parameter"].set_param("crm_suite.web_form_rate_limit", "50")
         self.authenticate(None, None)
 
-    def _post(self, data, files=None, headers=None):
-        data = dict(data, csrf_token=http.Request.csrf_token(self))
-        return self.url_open("/support/ticket", data=data, files=files, headers=headers)
+    def _post_form(self, data, files=None, headers=None):
+        return self._post("/support/ticket", data, files=files, headers=headers)
 
     def _form(self, subject, **values):
         return {
@@ -66,18 +58,14 @@ class TestSecurityWebForm(HttpCase):
             **values,
         }
 
-    def _ticket(self, subject):
-        self.env.invalidate_all()
-        return self.env["crm.ticket"].search([("name", "=", subject)])
-
     # ------------------------------------------------------------
     # Identity
     # ------------------------------------------------------------
 
     def test_existing_customer_email_gets_a_contact_of_its_own(self):
-        res = self._post(self._form("Secd spoof", email="Secd.Victim@example.com"))
+        res = self._post_form(self._form("Secd spoof", email="Secd.Victim@example.com"))
         self.assertEqual(res.status_code, 200)
-        ticket = self._ticket("Secd spoof")
+        ticket = self._tickets_named("Secd spoof")
         self.assertEqual(len(ticket), 1)
         self.assertNotEqual(ticket.partner_id, self.victim.partner_id)
         self.assertFalse(ticket.partner_id.parent_id)
@@ -111,7 +99,7 @@ class TestSecurityWebForm(HttpCase):
             groups="base.group_user,crm_suite.group_crm_suite_user",
         )
         other_company = self.env["res.company"].create({"name": "Secd Other Co"})
-        res = self._post(
+        res = self._post_form(
             self._form(
                 "Secd extra",
                 partner_id=str(self.victim.partner_id.id),
@@ -129,7 +117,7 @@ class TestSecurityWebForm(HttpCase):
             )
         )
         self.assertEqual(res.status_code, 200)
-        ticket = self._ticket("Secd extra")
+        ticket = self._tickets_named("Secd extra")
         self.assertEqual(len(ticket), 1)
         self.assertNotEqual(ticket.partner_id, self.victim.partner_id)
         self.assertNotEqual(ticket.commercial_partner_id, self.company)
@@ -145,8 +133,8 @@ class TestSecurityWebForm(HttpCase):
     def _confirm_link(self, subject, email):
         """Post the form anonymously; the ticket and its signed link."""
         self.authenticate(None, None)
-        self._post(self._form(subject, email=email))
-        ticket = self._ticket(subject)
+        self._post_form(self._form(subject, email=email))
+        ticket = self._tickets_named(subject)
         self.assertEqual(len(ticket), 1)
         mail = self.env["mail.mail"].search(
             [("model", "=", "crm.ticket"), ("res_id", "=", ticket.id)]
@@ -186,7 +174,7 @@ class TestSecurityWebForm(HttpCase):
         self.assertEqual(res.status_code, 200)
         self.assertIn("Confirm your request", res.text)
         self.assertIn("joins your other", res.text)
-        self.assertNotEqual(self._ticket("Secd confirm").partner_id, recorded)
+        self.assertNotEqual(self._tickets_named("Secd confirm").partner_id, recorded)
         # forged tokens: none, another's, a wrong one of the right length
         other = self.env["crm.ticket"].create(
             {"name": "Secd other", "partner_id": ticket.partner_id.id}
@@ -194,11 +182,13 @@ class TestSecurityWebForm(HttpCase):
         for forged in ("", "0" * len(token), other._web_form_confirm_token()):
             res = self._confirm(ticket, forged)
             self.assertEqual(res.status_code, 404, forged)
-            self.assertNotEqual(self._ticket("Secd confirm").partner_id, recorded)
+            self.assertNotEqual(
+                self._tickets_named("Secd confirm").partner_id, recorded
+            )
         res = self._confirm(ticket, token)
         self.assertEqual(res.status_code, 200)
         self.assertIn("is now in your", res.text)
-        ticket = self._ticket("Secd confirm")
+        ticket = self._tickets_named("Secd confirm")
         self.assertEqual(ticket.partner_id, recorded)
         self.assertEqual(ticket.commercial_partner_id, recorded.parent_id)
         self.assertTrue(
@@ -228,7 +218,7 @@ class TestSecurityWebForm(HttpCase):
         res = self._confirm(ticket, token)
         self.assertEqual(res.status_code, 200)
         self.assertIn("is now in your", res.text)
-        ticket = self._ticket("Secd own confirm")
+        ticket = self._tickets_named("Secd own confirm")
         self.assertEqual(ticket.partner_id, self.victim.partner_id)
         self.assertEqual(ticket.commercial_partner_id, self.company)
         self.assertIn(ticket, self.env["crm.ticket"].with_user(self.victim).search([]))
@@ -246,7 +236,7 @@ class TestSecurityWebForm(HttpCase):
         res = self._confirm(ticket, token)
         self.assertEqual(res.status_code, 200)
         self.assertIn("will link it to your account", res.text)
-        ticket = self._ticket("Secd pending")
+        ticket = self._tickets_named("Secd pending")
         self.assertEqual(ticket.partner_id, contact)
         self.assertTrue(ticket.web_form_confirmed)
         note = ticket.message_ids.filtered(
@@ -265,7 +255,7 @@ class TestSecurityWebForm(HttpCase):
         # used up: no second note, no later move
         self.authenticate(self.victim.login, self.victim.login)
         self.assertEqual(self._confirm(ticket, token).status_code, 404)
-        self.assertEqual(self._ticket("Secd pending").partner_id, contact)
+        self.assertEqual(self._tickets_named("Secd pending").partner_id, contact)
 
     def test_attacker_account_with_the_victims_address_gets_nothing(self):
         """A portal user gives their own account the victim's address
@@ -294,7 +284,7 @@ class TestSecurityWebForm(HttpCase):
         )
         contact = ticket.partner_id
         self.assertEqual(self._confirm(ticket, token).status_code, 200)
-        ticket = self._ticket("Secd carol first")
+        ticket = self._tickets_named("Secd carol first")
         self.assertEqual(ticket.partner_id, contact)
         self.assertNotEqual(ticket.commercial_partner_id, attacker_company)
         self.assertNotIn(ticket, as_attacker.search([]))
@@ -308,7 +298,7 @@ class TestSecurityWebForm(HttpCase):
             "Secd carol second", "secd.carol@example.com"
         )
         self.assertEqual(self._confirm(ticket, token).status_code, 200)
-        ticket = self._ticket("Secd carol second")
+        ticket = self._tickets_named("Secd carol second")
         self.assertEqual(ticket.partner_id, carol)
         self.assertNotIn(ticket, as_attacker.search([]))
         self.assertFalse(
@@ -329,13 +319,13 @@ class TestSecurityWebForm(HttpCase):
         contact = ticket.partner_id
         res = self._confirm(ticket, token)
         self.assertIn("will link it to your account", res.text)
-        ticket = self._ticket("Secd carol third")
+        ticket = self._tickets_named("Secd carol third")
         self.assertEqual(ticket.partner_id, contact)
         self.assertNotIn(ticket, as_attacker.search([]))
 
     def test_no_link_without_an_existing_customer(self):
-        self._post(self._form("Secd nobody", email="secd.nobody@example.com"))
-        ticket = self._ticket("Secd nobody")
+        self._post_form(self._form("Secd nobody", email="secd.nobody@example.com"))
+        ticket = self._tickets_named("Secd nobody")
         mail = self.env["mail.mail"].search(
             [("model", "=", "crm.ticket"), ("res_id", "=", ticket.id)]
         )
@@ -349,8 +339,8 @@ class TestSecurityWebForm(HttpCase):
             {"name": "Secd duplicate", "email": "secd.victim@example.com"}
         )
         self.authenticate(self.victim.login, self.victim.login)
-        self._post(self._form("Secd own", email="secd.victim@example.com"))
-        ticket = self._ticket("Secd own")
+        self._post_form(self._form("Secd own", email="secd.victim@example.com"))
+        ticket = self._tickets_named("Secd own")
         self.assertEqual(ticket.partner_id, self.victim.partner_id)
         self.assertIn(ticket, self.env["crm.ticket"].with_user(self.victim).search([]))
         self.assertFalse(ticket._web_form_confirm_url())
@@ -363,7 +353,7 @@ class TestSecurityWebForm(HttpCase):
         self.env["ir.config_parameter"].set_param(
             "crm_suite.ticket_attachment_max_files", "2"
         )
-        res = self._post(
+        res = self._post_form(
             self._form("Secd files"),
             files=[
                 ("attachments", (f"f{index}.txt", b"x", "text/plain"))
@@ -372,10 +362,10 @@ class TestSecurityWebForm(HttpCase):
         )
         self.assertEqual(res.status_code, 200)
         self.assertIn("You sent 3 files: send up to 2 files at once", res.text)
-        self.assertFalse(self._ticket("Secd files"))
+        self.assertFalse(self._tickets_named("Secd files"))
 
     def test_html_and_svg_stored_as_plain_text_on_a_public_message(self):
-        self._post(
+        self._post_form(
             self._form("Secd svg"),
             files=[
                 (
@@ -393,7 +383,7 @@ class TestSecurityWebForm(HttpCase):
                 ),
             ],
         )
-        ticket = self._ticket("Secd svg")
+        ticket = self._tickets_named("Secd svg")
         files = self.env["ir.attachment"].search(
             [("res_model", "=", "crm.ticket"), ("res_id", "=", ticket.id)]
         )
@@ -411,7 +401,7 @@ class TestSecurityWebForm(HttpCase):
     def test_rate_limit_ignores_forged_forwarded_for(self):
         self.env["ir.config_parameter"].set_param("crm_suite.web_form_rate_limit", "2")
         statuses = [
-            self._post(
+            self._post_form(
                 self._form(f"Secd xff {index}"),
                 headers={
                     "X-Forwarded-For": f"203.0.113.{index}",
@@ -432,7 +422,7 @@ class TestSecurityWebForm(HttpCase):
         host = urlparse(self.base_url()).netloc
 
         def post(subject, address):
-            return self._post(
+            return self._post_form(
                 self._form(subject),
                 headers={"X-Forwarded-For": address, "X-Forwarded-Host": host},
             ).status_code
@@ -450,15 +440,15 @@ class TestSecurityWebForm(HttpCase):
         self.env["ir.config_parameter"].set_param("crm_suite.web_form_rate_limit", "2")
         hour_end = START - START % 3600 + 3600
         self.mocked_time.time.return_value = hour_end - 2
-        self.assertEqual(self._post(self._form("Secd edge 1")).status_code, 200)
-        self.assertEqual(self._post(self._form("Secd edge 2")).status_code, 200)
+        self.assertEqual(self._post_form(self._form("Secd edge 1")).status_code, 200)
+        self.assertEqual(self._post_form(self._form("Secd edge 2")).status_code, 200)
         # the next clock hour: still within the last hour of the two posts
         self.mocked_time.time.return_value = hour_end + 2
-        self.assertEqual(self._post(self._form("Secd edge 3")).status_code, 429)
+        self.assertEqual(self._post_form(self._form("Secd edge 3")).status_code, 429)
         self.mocked_time.time.return_value = hour_end + 1800
-        self.assertEqual(self._post(self._form("Secd edge 4")).status_code, 429)
+        self.assertEqual(self._post_form(self._form("Secd edge 4")).status_code, 429)
         # an hour after the first two
         self.mocked_time.time.return_value = hour_end + 3600 - 1
-        self.assertEqual(self._post(self._form("Secd edge 5")).status_code, 200)
-        self.assertEqual(self._post(self._form("Secd edge 6")).status_code, 200)
-        self.assertEqual(self._post(self._form("Secd edge 7")).status_code, 429)
+        self.assertEqual(self._post_form(self._form("Secd edge 5")).status_code, 200)
+        self.assertEqual(self._post_form(self._form("Secd edge 6")).status_code, 200)
+        self.assertEqual(self._post_form(self._form("Secd edge 7")).status_code, 429)
