@@ -73,7 +73,7 @@ class CrmDripReaction(models.AbstractModel):
                 now=now,
                 # stored as the writing env's language renders it (see the
                 # state_message field)
-                event=self.env._("%(event)s received", event=event),
+                event=self._reaction_message(event),
                 ids=list(drip_trace_ids),
                 complete=event != "bounce",
             )
@@ -91,6 +91,18 @@ class CrmDripReaction(models.AbstractModel):
             )
 
     @api.model
+    def _reaction_message(self, event):
+        """What a reaction step canceled by ``event`` says, in the writing
+        env's language (one full sentence per event, so a translation can
+        put the words in its own order)."""
+        messages = {
+            "open": self.env._("open received"),
+            "click": self.env._("click received"),
+            "reply": self.env._("reply received"),
+            "bounce": self.env._("bounce received"),
+        }
+        return messages.get(event) or self.env._("%(event)s received", event=event)
+
     def _on_bounce(self, drip_trace_ids, now):
         """A bounce stops the participant unless the email has 'bounced'
         steps to run (it then stops after them)."""
