@@ -20,11 +20,13 @@
         "security/crm_analytics_rules.xml",
         "data/crm_profitability_profile_data.xml",
         "views/crm_analytics_landing.xml",
+        "views/crm_profitability_dashboard.xml",
         "views/crm_analytics_menus.xml",
     ],
     "assets": {
         "web.assets_backend": [
-            "crm_analytics/static/src/*",
+            "crm_analytics/static/src/*.js",
+            "crm_analytics/static/src/dashboard/*",
         ],
         "web.assets_tests": [
             "crm_analytics/static/tests/tours/*.js",
