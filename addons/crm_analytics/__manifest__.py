@@ -34,6 +34,7 @@
     },
     "demo": [
         "demo/crm_analytics_demo.xml",
+        "demo/crm_profitability_demo.xml",
     ],
     "installable": True,
 }
