@@ -19,9 +19,12 @@
         "security/ir.model.access.csv",
         "security/crm_analytics_rules.xml",
         "data/crm_profitability_profile_data.xml",
+        "data/crm_profitability_cron.xml",
         "views/crm_analytics_landing.xml",
         "views/crm_profitability_dashboard.xml",
         "views/crm_analytics_menus.xml",
+        "views/crm_customer_profitability_views.xml",
+        "views/res_partner_views.xml",
     ],
     "assets": {
         "web.assets_backend": [
