@@ -131,11 +131,14 @@ def generate(env, args):
     cr.execute(
         """
         INSERT INTO res_partner (name, complete_name, active, type, is_company,
-            email, company_id, create_date, write_date, lang, customer_rank)
+            email, company_id, create_date, write_date, lang, customer_rank,
+            autopost_bills)
         SELECT %(prefix)s || g, %(prefix)s || g, TRUE, 'contact', TRUE,
-               'bench.customer' || g || '@example.com', NULL, now(), now(), 'en_US', 1
+               'bench.customer' || g || '@example.com', NULL, now(), now(), 'en_US', 1,
+               'ask'
           FROM generate_series(1, %(customers)s) g;
-        UPDATE res_partner SET commercial_partner_id = id WHERE name LIKE %(prefix)s || '%%';
+        UPDATE res_partner SET commercial_partner_id = id
+         WHERE name LIKE %(prefix)s || '%%';
 
         CREATE TEMP TABLE bench_customer ON COMMIT DROP AS
         SELECT row_number() OVER (ORDER BY id) - 1 AS k, id
@@ -167,7 +170,8 @@ def generate(env, args):
                move.invoice_date, 'posted', 'product', %(product)s, %(uom)s,
                'Bench line', v.qty, v.price, v.qty * v.price, v.qty * v.price,
                v.sign * v.qty * v.price, v.sign * v.qty * v.price,
-               GREATEST(v.sign * v.qty * v.price, 0), GREATEST(-v.sign * v.qty * v.price, 0),
+               GREATEST(v.sign * v.qty * v.price, 0),
+               GREATEST(-v.sign * v.qty * v.price, 0),
                0, 0, FALSE, 10 + j, now(), now(), 1, 1
           FROM account_move move
          CROSS JOIN generate_series(1, %(per_move)s) j
@@ -342,7 +346,8 @@ def measure_xlsx(env):
     size = os.path.getsize(path)
     os.unlink(path)
     print(
-        f"XLSX export of {len(ordered)} rows: {elapsed:.2f} s, {size / 1e6:.1f} MB file,"
+        f"XLSX export of {len(ordered)} rows: {elapsed:.2f} s,"
+        f" {size / 1e6:.1f} MB file,"
         f" Python peak allocations {peak / 1e6:.1f} MB (tracemalloc),"
         f" peak RSS growth {(rss_after - rss_before) / 1024:.1f} MB (ru_maxrss)"
         " (goal: flat, < 50 MB)"
@@ -376,7 +381,8 @@ def main():
                 (baseline(env) for _ in range(3)), key=lambda result: result[0]
             )
             print(
-                f"  baseline: one SQL query {sql_elapsed:.3f} s ({len(sql_revenue)} rows)"
+                f"  baseline: one SQL query {sql_elapsed:.3f} s"
+                f" ({len(sql_revenue)} rows)"
             )
             best_sql = sql_elapsed if best_sql is None else min(best_sql, sql_elapsed)
         wrong = [

@@ -17,6 +17,8 @@ class DashboardFixtureMixin(CrmAnalyticsUsersMixin):
     @classmethod
     def _setup_dashboard(cls):
         cls._setup_crm_analytics_users()
+        # the figures below only (the demo's, if any, go: rolled back after the test)
+        cls.env["crm.customer.profitability"].search([]).unlink()
         cls.company_b = cls.env["res.company"].create({"name": "Dashboard Company B"})
         cls.user_analyst.company_ids = [Command.link(cls.company_b.id)]
         cls.today = fields.Date.context_today(cls.env["res.partner"])
