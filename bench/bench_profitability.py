@@ -31,7 +31,10 @@ crm_analytics installed there on first use).
 """
 
 import argparse
+import cProfile
+import io
 import os
+import pstats
 import resource
 import tempfile
 import time
@@ -59,6 +62,11 @@ def parse_args():
         help="drop the generated customers and moves and make them anew",
     )
     parser.add_argument("--no-xlsx", action="store_true", help="skip the export")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="print where compute_period spends its time (cProfile, and SQL time)",
+    )
     return parser.parse_args()
 
 
@@ -289,11 +297,20 @@ def ours(env):
     return time.perf_counter() - begin, ids
 
 
-def run_ours(env, args):
+def run_ours(env, args, profile=False):
     env.cr.rollback()
     env.invalidate_all()
     vacuum(args.db, TABLES + ("crm_customer_profitability",))
+    profiler = cProfile.Profile() if profile else None
+    if profiler:
+        profiler.enable()
     elapsed, ids = ours(env)
+    if profiler:
+        profiler.disable()
+        stream = io.StringIO()
+        stats = pstats.Stats(profiler, stream=stream)
+        stats.sort_stats("cumulative").print_stats(35)
+        print(stream.getvalue())
     records = env["crm.customer.profitability"].browse(ids)
     revenue = {rec.partner_id.id: rec.revenue for rec in records}
     env.cr.rollback()
@@ -374,7 +391,7 @@ def main():
         print("Timing (compute_period rolled back after each run):", flush=True)
         best_ours = best_sql = None
         for _round in range(args.rounds):
-            elapsed, revenue = run_ours(env, args)
+            elapsed, revenue = run_ours(env, args, profile=args.profile)
             print(f"  ours: compute_period {elapsed:.2f} s ({len(revenue)} records)")
             best_ours = elapsed if best_ours is None else min(best_ours, elapsed)
             sql_elapsed, sql_revenue = min(
