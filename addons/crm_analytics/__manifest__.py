@@ -19,12 +19,17 @@
         "security/ir.model.access.csv",
         "security/crm_analytics_rules.xml",
         "data/crm_profitability_profile_data.xml",
+        "report/crm_profitability_reports.xml",
+        "report/crm_profitability_templates.xml",
         "views/crm_analytics_landing.xml",
         "views/crm_analytics_menus.xml",
     ],
     "assets": {
         "web.assets_backend": [
             "crm_analytics/static/src/*",
+        ],
+        "web.report_assets_common": [
+            "crm_analytics/static/src/report/crm_analytics_report.scss",
         ],
         "web.assets_tests": [
             "crm_analytics/static/tests/tours/*.js",

@@ -12,6 +12,7 @@ class CrmCustomerProfitability(models.Model):
     Filled by ``compute_period`` and the daily job (see FEATURES.md)."""
 
     _name = "crm.customer.profitability"
+    _inherit = ["crm.customer.profitability.export"]
     _description = "Customer Profitability"
     _order = "date_to desc, score desc, profit desc, id"
     _rec_name = "partner_id"
