@@ -2,17 +2,19 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import datetime
 import io
+import os
+import tempfile
 from urllib.parse import parse_qs, urlparse
 
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
-from odoo.addons.crm_analytics.models.crm_customer_profitability_export import (
+from ..models.crm_customer_profitability_export import (
     XLSX_ROUTE,
     decode_ids,
     encode_ids,
 )
-from odoo.addons.crm_analytics.report.crm_profitability_xlsx import COLUMNS
-
+from ..report.crm_profitability_xlsx import COLUMNS, ProfitabilityXlsxWriter
 from .reports_common import ReportsFixtureMixin
 
 try:
@@ -173,9 +175,41 @@ class TestCrmProfitabilityXlsx(ReportsFixtureMixin, HttpCase):
         self._download(f"{XLSX_ROUTE}?ids=1-x", "rep_analyst_fr", status=400)
 
     def test_export_action_checks_rights(self):
-        from odoo.exceptions import AccessError
-
         with self.assertRaises(AccessError):
             self.prof_fr.with_user(self.user_b).action_export_xlsx()
         with self.assertRaises(AccessError):
             self.prof_fr.with_user(self.user_plain).action_export_xlsx()
+
+    def test_xlsx_batches(self):
+        """2,100 records are read in three batches: a few queries per batch,
+        not per row, and every row written."""
+        partners = self.env["res.partner"].create(
+            [{"name": f"Batch Customer {i}"} for i in range(2100)]
+        )
+        records = self.env["crm.customer.profitability"].create(
+            [
+                {
+                    "partner_id": p.id,
+                    "company_id": self.company_a.id,
+                    "date_from": self.date_from,
+                    "date_to": self.date_to,
+                    "revenue": 10.0,
+                }
+                for p in partners
+            ]
+        )
+        self.env.flush_all()
+        env = self.env(user=self.user_fr, context={"lang": "fr_FR"})
+        fd, path = tempfile.mkstemp(suffix=".xlsx")
+        os.close(fd)
+        try:
+            before = self.cr.sql_log_count
+            ProfitabilityXlsxWriter(env, path).write_rows(records.ids)
+            queries = self.cr.sql_log_count - before
+            sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
+            rows = list(sheet.iter_rows(values_only=True))
+        finally:
+            os.unlink(path)
+        self.assertEqual(len(rows), 1 + 2100 + 1)
+        self.assertEqual(rows[-1][COLUMNS.index(("revenue", 15))], 21000.0)
+        self.assertLess(queries, 60)
