@@ -40,11 +40,14 @@ as_root() {
 
 # --- System packages -------------------------------------------------------------------------
 # Debian/Ubuntu packages: PostgreSQL, the build headers of Odoo's pinned requirements, Chromium
-# for the browser tours, wkhtmltopdf for PDF reports, Node.js for prettier (lint).
+# for the browser tours, wkhtmltopdf for PDF reports, Node.js for prettier (lint), system fonts
+# with real glyph text for the PDF reports (Latin, Arabic, CJK; VL Gothic because Noto CJK
+# kanji come out of pdftotext as Kangxi radicals; Debian's wkhtmltopdf draws web
+# fonts as outlines) and poppler-utils (pdftotext) to check the PDFs' text.
 APT_PACKAGES=(
     postgresql postgresql-contrib python3-venv python3-dev build-essential
     libpq-dev libldap2-dev libsasl2-dev libxml2-dev libxslt1-dev libjpeg-dev zlib1g-dev
-    chromium wkhtmltopdf nodejs npm fonts-noto-cjk curl ca-certificates git
+    chromium wkhtmltopdf nodejs npm fonts-noto-cjk fonts-noto-core fonts-vlgothic poppler-utils curl ca-certificates git
 )
 
 ensure_system_packages() {

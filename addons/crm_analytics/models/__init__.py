@@ -1,3 +1,4 @@
+from . import crm_customer_profitability_export
 from . import crm_profitability_profile
 from . import crm_customer_profitability_dashboard
 from . import crm_profitability_sql

@@ -21,6 +21,7 @@ class CrmCustomerProfitability(models.Model):
         "crm.profitability.job",
         "crm.profitability.explain",
         "crm.customer.profitability.dashboard",
+        "crm.customer.profitability.export",
     ]
     _description = "Customer Profitability"
     _order = "date_to desc, score desc, profit desc, id"
