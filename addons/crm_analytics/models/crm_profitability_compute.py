@@ -4,8 +4,11 @@
 from a fixed number of grouped queries (``crm.profitability.sql``) and the pure
 ranking arithmetic (``engines/profitability.py``)."""
 
+import json
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 from ..engines import profitability as engine
 
@@ -84,15 +87,6 @@ class CrmProfitabilityCompute(models.AbstractModel):
         rows = self._prof_rows(company, date_from, date_to, today)
         profile = self.env["crm.profitability.profile"]._get_for_company(company)
         self._prof_rank(rows, profile)
-        old = self.with_context(active_test=False).search(
-            [("company_id", "=", company.id), ("is_daily", "=", daily)]
-            + (
-                []
-                if daily
-                else [("date_from", "=", date_from), ("date_to", "=", date_to)]
-            )
-        )
-        old.unlink()
         for row in rows:
             row.update(
                 company_id=company.id,
@@ -101,7 +95,71 @@ class CrmProfitabilityCompute(models.AbstractModel):
                 is_daily=daily,
                 profile_id=profile.id,
             )
-        return self.create(rows)
+        return self._prof_replace(company, date_from, date_to, daily, rows)
+
+    def _prof_replace(self, company, date_from, date_to, daily, rows):
+        """Delete the period's (or the daily job's) records and insert ``rows``,
+        two statements whatever their number (10,000 customers must not mean
+        10,000 ORM creates). Nothing references these computed records, so a
+        plain DELETE loses nothing; the ORM caches are invalidated after."""
+        period = (
+            SQL("TRUE")
+            if daily
+            else SQL("date_from = %s AND date_to = %s", date_from, date_to)
+        )
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM crm_customer_profitability"
+                " WHERE company_id = %s AND is_daily = %s AND %s",
+                company.id,
+                daily,
+                period,
+            )
+        )
+        ids = []
+        if rows:
+            names = sorted(rows[0])
+            columns = SQL(", ").join(SQL.identifier(name) for name in names)
+            typed = SQL(", ").join(
+                SQL(
+                    "%s %s",
+                    SQL.identifier(name),
+                    SQL(self._fields[name].column_type[1]),
+                )
+                for name in names
+            )
+            flags = {n for n in names if self._fields[n].type == "boolean"}
+            payload = json.dumps(
+                [
+                    {
+                        n: bool(row[n]) if n in flags else _json_value(row[n])
+                        for n in names
+                    }
+                    for row in rows
+                ]
+            )
+            self.env.cr.execute(
+                SQL(
+                    """
+                INSERT INTO crm_customer_profitability
+                       (%(columns)s, currency_id, create_uid, create_date,
+                        write_uid, write_date)
+                SELECT %(columns)s, %(currency)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM jsonb_to_recordset(%(payload)s::jsonb) AS row(%(typed)s)
+             RETURNING id
+                    """,
+                    columns=columns,
+                    typed=typed,
+                    currency=company.currency_id.id,
+                    uid=self.env.uid,
+                    now=fields.Datetime.now(),
+                    payload=payload,
+                )
+            )
+            ids = [row[0] for row in self.env.cr.fetchall()]
+        self.env["crm.customer.profitability"].invalidate_model()
+        self.env["res.partner"].invalidate_model(["crm_profitability_ids"])
+        return self.browse(ids)
 
     def _prof_rows(self, company, date_from, date_to, today):
         """One dict of figures per customer (see FEATURES.md for each)."""
@@ -222,3 +280,12 @@ class CrmProfitabilityCompute(models.AbstractModel):
         ):
             row.update({f"rank_{key}": rank for key, rank in ranks.items()})
             row.update(score=score, grade=grade)
+
+
+def _json_value(value):
+    """A row's value for jsonb_to_recordset: dates as ISO text, False as null."""
+    if value is False or value is None:
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

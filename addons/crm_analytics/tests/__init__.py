@@ -6,3 +6,4 @@ from . import test_crm_profitability_dashboard
 from . import test_crm_profitability_demo
 from . import test_crm_profitability_reports
 from . import test_crm_profitability_xlsx
+from . import test_crm_profitability_costs
