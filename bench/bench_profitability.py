@@ -324,10 +324,9 @@ def run_ours(env, args, profile=False):
 
 
 def xlsx_writer():
-    """The reports' XLSX writer, or None while it is not in this branch.
-    ENABLED AUTOMATICALLY once i14-reports is merged: it is
-    ``odoo.addons.crm_analytics.report.crm_profitability_xlsx.ProfitabilityXlsxWriter``
-    (``ProfitabilityXlsxWriter(env, path).write_rows(ordered_ids)``, as the download route)."""
+    """The reports' XLSX writer (``report/crm_profitability_xlsx.py``), or None
+    when it is not installed: ``ProfitabilityXlsxWriter(env, path)
+    .write_rows(ordered_ids)``, the code the download route runs."""
     try:
         from odoo.addons.crm_analytics.report.crm_profitability_xlsx import (
             ProfitabilityXlsxWriter,
