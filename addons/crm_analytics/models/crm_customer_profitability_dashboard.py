@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError
 
 from .crm_profitability_profile import GRADES
 
+ANALYTICS_USER = "crm_analytics.group_crm_analytics_user"
 DASHBOARD_ROWS = 5
 TREND_MONTHS = 12
 CUSTOMER_FIELDS = (
@@ -122,7 +123,7 @@ class CrmCustomerProfitabilityDashboard(models.AbstractModel):
             "company_id": company.id,
             "company_name": company.name,
             "currency_id": company.currency_id.id,
-            "can_compute": self.has_access("create"),
+            "can_compute": self.env.su or self.env.user.has_group(ANALYTICS_USER),
             "revenue_trend": self._dashboard_revenue_trend(company, today),
         }
         period = self._dashboard_period(company)
@@ -169,12 +170,21 @@ class CrmCustomerProfitabilityDashboard(models.AbstractModel):
 
     @api.model
     def action_dashboard_compute(self, company_id=False):
-        """The dashboard's "Compute now": the last 12 months of the company,
-        as the daily job computes them."""
-        self.check_access("create")
+        """The dashboard's "Compute now": the daily period of the company (the
+        last 12 months), recomputed as the daily job does, so the dashboard
+        shows it at once. Same rights as ``compute_period``: a CRM Analytics
+        user, for a company they work in."""
+        if not self.env.su and not self.env.user.has_group(ANALYTICS_USER):
+            raise AccessError(
+                self.env._("Only CRM Analytics users may compute profitability.")
+            )
         company = self._dashboard_company(company_id)
-        today = fields.Date.context_today(self)
-        self.compute_period(
-            today - relativedelta(months=12), today, company_id=company.id
+        date_from, date_to = self._daily_period()
+        # sudo: the caller's right and company were checked above, as
+        # compute_period does; the daily records and grades are the job's
+        profitability = self.sudo()
+        records = profitability._compute_records(
+            company, date_from, date_to, daily=True
         )
+        profitability._write_grades(company, records)
         return True

@@ -63,6 +63,28 @@ class TestCrmProfitabilityDashboard(DashboardFixtureMixin, TransactionCase):
         super().setUpClass()
         cls._setup_dashboard()
 
+    def _invoice(self, customer, move_type, day, amount, post=True):
+        move = self.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": customer.id,
+                "invoice_date": day,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Work",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        if post:
+            move.action_post()
+        return move
+
     def _data(self, user=None, **kwargs):
         Profitability = self.env["crm.customer.profitability"]
         if user:
@@ -121,16 +143,33 @@ class TestCrmProfitabilityDashboard(DashboardFixtureMixin, TransactionCase):
         # and in the current company it sees only its own figures
         self.assertEqual(self._data(outsider)["customer_count"], 12)
 
-    def test_empty_state(self):
+    def test_empty_state_and_compute_now(self):
         self.records.unlink()
         data = self._data(self.user_analyst)
         self.assertTrue(data["empty"])
-        self.assertFalse(data["can_compute"])
-        self.assertTrue(self._data(self.user_analytics_manager)["can_compute"])
+        self.assertTrue(data["can_compute"])
+        Profitability = self.env["crm.customer.profitability"]
         with self.assertRaises(AccessError):
-            self.env["crm.customer.profitability"].with_user(
-                self.user_analyst
-            ).action_dashboard_compute()
+            Profitability.with_user(self.user_internal).action_dashboard_compute()
+        with self.assertRaises(AccessError):
+            Profitability.with_user(self.user_analyst).action_dashboard_compute(
+                company_id=self.env["res.company"].create({"name": "Elsewhere"}).id
+            )
+        if not self.company.chart_template:
+            return
+        self._invoice(self.customers[0], "out_invoice", self.today, 1234.5)
+        self.assertTrue(
+            Profitability.with_user(self.user_analyst).action_dashboard_compute()
+        )
+        data = self._data(self.user_analyst)
+        self.assertFalse(data["empty"])
+        self.assertTrue(data["is_daily"])
+        self.assertEqual(
+            data["date_from"],
+            fields.Date.to_string(self.today - relativedelta(months=12)),
+        )
+        row = next(r for r in data["top"] if r["partner_id"] == self.customers[0].id)
+        self.assertAlmostEqual(row["revenue"], 1234.5)
 
     def test_a_few_queries_whatever_the_number_of_customers(self):
         Profitability = self.env["crm.customer.profitability"].with_user(
@@ -177,26 +216,7 @@ class TestCrmProfitabilityDashboard(DashboardFixtureMixin, TransactionCase):
         before = [m["revenue"] for m in self._data(accountant)["revenue_trend"]]
 
         def invoice(move_type, day, amount, post=True):
-            move = self.env["account.move"].create(
-                {
-                    "move_type": move_type,
-                    "partner_id": customer.id,
-                    "invoice_date": day,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Work",
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
-            if post:
-                move.action_post()
-            return move
+            return self._invoice(customer, move_type, day, amount, post=post)
 
         invoice("out_invoice", this_month, 1000.0)
         invoice("out_refund", this_month, 200.0)
