@@ -46,16 +46,21 @@ as_root() {
 
 # --- System packages -------------------------------------------------------------------------
 # Debian/Ubuntu packages: the build headers of Odoo's pinned requirements and Node.js for
-# prettier (lint), always; PostgreSQL for a database; Chromium for the browser tours,
-# wkhtmltopdf for PDF reports and the CJK fonts for what runs Odoo's pages (the addons and
-# compat stages, the demo), not for a lint or pytest run.
+# prettier (lint), always; PostgreSQL for a database; for what runs Odoo's pages (the addons
+# and compat stages, the demo), not for a lint or pytest run: Chromium for the browser tours,
+# wkhtmltopdf for PDF reports, system fonts with real glyph text for the PDF reports (Latin,
+# Arabic, CJK; VL Gothic because Noto CJK kanji come out of pdftotext as Kangxi radicals;
+# Debian's wkhtmltopdf draws web fonts as outlines) and poppler-utils (pdftotext) to check
+# the PDFs' text.
 APT_BASE_PACKAGES=(
     python3-venv python3-dev build-essential
     libpq-dev libldap2-dev libsasl2-dev libxml2-dev libxslt1-dev libjpeg-dev zlib1g-dev
     nodejs npm curl ca-certificates git
 )
 APT_POSTGRES_PACKAGES=(postgresql postgresql-contrib)
-APT_BROWSER_PACKAGES=(chromium wkhtmltopdf fonts-noto-cjk)
+APT_BROWSER_PACKAGES=(
+    chromium wkhtmltopdf fonts-noto-cjk fonts-noto-core fonts-vlgothic poppler-utils
+)
 
 # ensure_system_packages [--no-postgres] [--no-browser]
 ensure_system_packages() {

@@ -19,12 +19,22 @@
         "security/ir.model.access.csv",
         "security/crm_analytics_rules.xml",
         "data/crm_profitability_profile_data.xml",
+        "data/crm_profitability_cron.xml",
+        "report/crm_profitability_reports.xml",
+        "report/crm_profitability_templates.xml",
         "views/crm_analytics_landing.xml",
+        "views/crm_profitability_dashboard.xml",
         "views/crm_analytics_menus.xml",
+        "views/crm_customer_profitability_views.xml",
+        "views/res_partner_views.xml",
     ],
     "assets": {
         "web.assets_backend": [
-            "crm_analytics/static/src/*",
+            "crm_analytics/static/src/*.js",
+            "crm_analytics/static/src/dashboard/*",
+        ],
+        "web.report_assets_common": [
+            "crm_analytics/static/src/report/crm_analytics_report.scss",
         ],
         "web.assets_tests": [
             "crm_analytics/static/tests/tours/*.js",
@@ -32,6 +42,7 @@
     },
     "demo": [
         "demo/crm_analytics_demo.xml",
+        "demo/crm_profitability_demo.xml",
     ],
     "installable": True,
 }

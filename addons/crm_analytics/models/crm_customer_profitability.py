@@ -4,6 +4,10 @@ from odoo import fields, models
 
 from .crm_profitability_profile import GRADES
 
+RANK_HELP = (
+    "100 x cume_dist among the period's customers of the company (higher is better)."
+)
+
 
 class CrmCustomerProfitability(models.Model):
     """What one customer (a commercial entity) brought a company over a period,
@@ -12,6 +16,13 @@ class CrmCustomerProfitability(models.Model):
     Filled by ``compute_period`` and the daily job (see FEATURES.md)."""
 
     _name = "crm.customer.profitability"
+    _inherit = [
+        "crm.profitability.compute",
+        "crm.profitability.job",
+        "crm.profitability.explain",
+        "crm.customer.profitability.dashboard",
+        "crm.customer.profitability.export",
+    ]
     _description = "Customer Profitability"
     _order = "date_to desc, score desc, profit desc, id"
     _rec_name = "partner_id"
@@ -71,3 +82,30 @@ class CrmCustomerProfitability(models.Model):
     score = fields.Integer(aggregator="avg")
     grade = fields.Selection(GRADES, index=True)
     profile_id = fields.Many2one("crm.profitability.profile", "Profile")
+    paid_invoice_count = fields.Integer(
+        "Paid Invoices", help="Invoices of the period paid in full."
+    )
+    on_time_count = fields.Integer(
+        "Paid On Time", help="Paid invoices paid on or before their due date."
+    )
+    rank_revenue = fields.Float("Revenue Rank", aggregator="avg", help=RANK_HELP)
+    rank_profit = fields.Float("Profit Rank", aggregator="avg", help=RANK_HELP)
+    rank_payment = fields.Float("Payment Rank", aggregator="avg", help=RANK_HELP)
+    rank_lifetime = fields.Float("Lifetime Rank", aggregator="avg", help=RANK_HELP)
+    rank_average_invoice = fields.Float(
+        "Average Invoice Rank", aggregator="avg", help=RANK_HELP
+    )
+    rank_cost = fields.Float(
+        "Cost Rank",
+        aggregator="avg",
+        help="100 x cume_dist among the period's customers of the company "
+        "(the lower the cost, the better).",
+    )
+
+    _sql_constraints = [
+        (
+            "period_uniq",
+            "unique(partner_id, company_id, date_from, date_to, is_daily)",
+            "A customer has one profitability record per company and period.",
+        ),
+    ]

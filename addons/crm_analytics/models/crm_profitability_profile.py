@@ -97,6 +97,16 @@ class CrmProfitabilityProfile(models.Model):
                     )
                 )
 
+    def _prof_weights(self):
+        """{factor: weight} for the ranking engine."""
+        self.ensure_one()
+        return {name.removeprefix("weight_"): self[name] for name in FACTOR_WEIGHTS}
+
+    def _prof_limits(self):
+        """(A min, B min, C min, D min)."""
+        self.ensure_one()
+        return (self.grade_a_min, self.grade_b_min, self.grade_c_min, self.grade_d_min)
+
     @api.model
     def _get_for_company(self, company):
         """The profile of ``company``, made with the defaults when it has none."""

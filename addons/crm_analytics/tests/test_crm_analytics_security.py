@@ -46,9 +46,13 @@ class TestCrmAnalyticsSecurity(CrmAnalyticsUsersMixin, TransactionCase):
             "crm_analytics.menu_crm_analytics_root",
             self._visible_menu_xmlids(self.user_salesman),
         )
-        # Sales Teams live in CRM Suite's configuration, not repeated here: the
-        # app's configuration menu stays hidden until a feature adds an entry.
+        # Sales Teams live in CRM Suite's configuration, not repeated here; the
+        # app's configuration holds the profitability profiles.
         manager_menus = self._visible_menu_xmlids(self.user_analytics_manager)
         self.assertIn("crm_suite.menu_crm_suite_config_teams", manager_menus)
-        self.assertNotIn("crm_analytics.menu_crm_analytics_config", manager_menus)
+        self.assertIn("crm_analytics.menu_crm_analytics_config", manager_menus)
+        self.assertIn(
+            "crm_analytics.menu_crm_analytics_profitability_profile", manager_menus
+        )
+        self.assertIn("crm_analytics.menu_crm_analytics_profitability", analyst_menus)
         self.assertIn("crm_analytics.menu_crm_analytics_overview", manager_menus)

@@ -10,10 +10,13 @@ registry.category("crm_suite.landing_pages").add("crm_analytics", () => ({
             "bring the most, which segments grow and what the pipeline will bring."
     ),
     available: [
+        {
+            label: _t("Profitability Dashboard"),
+            action: "crm_analytics.crm_analytics_action_dashboard",
+        },
         {label: _t("Pipeline Analysis"), action: "crm.crm_opportunity_report_action"},
     ],
     upcoming: [
-        _t("Customer profitability from posted accounting"),
         _t("Segments by rules and RFM"),
         _t("Event monitoring"),
         _t("Pipeline and revenue forecasts"),

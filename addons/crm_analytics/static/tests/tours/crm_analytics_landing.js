@@ -1,20 +1,9 @@
 /** @odoo-module **/
 import {registry} from "@web/core/registry";
 
-// The app opens on a page that says what it is for, what works and what will come.
+// The app's landing page says what it is for, what works and what will come.
 registry.category("web_tour.tours").add("crm_analytics_landing", {
-    url: "/odoo",
     steps: () => [
-        {
-            content: "Open the apps menu",
-            trigger: ".o_navbar_apps_menu button",
-            run: "click",
-        },
-        {
-            content: "Open CRM Analytics",
-            trigger: ".o_app[data-menu-xmlid='crm_analytics.menu_crm_analytics_root']",
-            run: "click",
-        },
         {
             content: "Its landing page, not an empty list",
             trigger: ".o_crm_suite_landing h1:contains('CRM Analytics')",

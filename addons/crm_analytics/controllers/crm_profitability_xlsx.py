@@ -1,0 +1,68 @@
+# Copyright 2026 CRM Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import os
+import tempfile
+
+from werkzeug.exceptions import BadRequest, Forbidden, NotFound
+from werkzeug.wsgi import wrap_file
+
+from odoo import http
+from odoo.exceptions import AccessError
+from odoo.http import request
+
+from ..models.crm_customer_profitability_export import XLSX_ROUTE, decode_ids
+from ..report.crm_profitability_xlsx import ProfitabilityXlsxWriter
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class CrmProfitabilityXlsxController(http.Controller):
+    @http.route(XLSX_ROUTE, type="http", auth="user", methods=["GET"], readonly=True)
+    def crm_profitability_xlsx(self, ids="", lang=None, **_kwargs):
+        """Download profitability records as XLSX. Read-only GET (no state
+        change, so no CSRF token): the records are re-read as the logged-in
+        user over all the companies that user may access, so record rules
+        apply; any id the user cannot read refuses the whole file."""
+        try:
+            record_ids = decode_ids(ids)
+        except (ValueError, TypeError, UnicodeDecodeError) as exc:
+            raise BadRequest() from exc
+        user = request.env.user
+        langs = dict(request.env["res.lang"].get_installed())
+        if lang not in langs:
+            lang = user.lang if user.lang in langs else "en_US"
+        env = request.env(
+            context=dict(
+                request.env.context,
+                lang=lang,
+                allowed_company_ids=user.company_ids.ids,
+            )
+        )
+        model = env["crm.customer.profitability"]
+        try:
+            model.check_access("read")
+        except AccessError as exc:
+            raise Forbidden() from exc
+        ordered_ids = model.search([("id", "in", record_ids)]).ids
+        if len(ordered_ids) != len(set(record_ids)):
+            # Deleted or not readable (company, record rules): no partial file.
+            raise NotFound()
+        fd, path = tempfile.mkstemp(prefix="crm_profitability_", suffix=".xlsx")
+        os.close(fd)
+        try:
+            ProfitabilityXlsxWriter(env, path).write_rows(ordered_ids)
+            size = os.path.getsize(path)
+            handle = open(path, "rb")  # noqa: SIM115 - closed by the response
+        finally:
+            # The open handle keeps the data; the name goes at once.
+            os.unlink(path)
+        filename = env._("customer_profitability") + ".xlsx"
+        headers = [
+            ("Content-Type", XLSX_MIMETYPE),
+            ("Content-Length", str(size)),
+            ("Content-Disposition", http.content_disposition(filename)),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Cache-Control", "no-store"),
+        ]
+        body = wrap_file(request.httprequest.environ, handle)
+        return request.make_response(body, headers=headers)

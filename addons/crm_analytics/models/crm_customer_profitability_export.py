@@ -1,0 +1,102 @@
+# Copyright 2026 CRM Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+import zlib
+
+from odoo import models
+from odoo.exceptions import UserError
+
+XLSX_ROUTE = "/crm_analytics/profitability/xlsx"
+# Above this length the id list goes into the url compressed (delta + zlib).
+_PLAIN_IDS_MAX = 1500
+
+
+def encode_ids(ids):
+    """A compact, url-safe text for a list of ids: ``1-4,9`` style ranges, or
+    ``z`` + base64 of the zlib-compressed deltas when the ranges get long.
+
+    >>> encode_ids([3, 1, 2, 9])
+    '1-3,9'
+    >>> decode_ids(encode_ids(list(range(1, 20000, 3)))) == list(range(1, 20000, 3))
+    True
+    """
+    ids = sorted(set(ids))
+    parts = []
+    start = prev = None
+    for rid in ids:
+        if prev is not None and rid == prev + 1:
+            prev = rid
+            continue
+        if start is not None:
+            parts.append(str(start) if start == prev else f"{start}-{prev}")
+        start = prev = rid
+    if start is not None:
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+    plain = ",".join(parts)
+    if len(plain) <= _PLAIN_IDS_MAX:
+        return plain
+    deltas, last = [], 0
+    for rid in ids:
+        deltas.append(str(rid - last))
+        last = rid
+    packed = zlib.compress(",".join(deltas).encode(), 9)
+    return "z" + base64.urlsafe_b64encode(packed).decode().rstrip("=")
+
+
+def decode_ids(text, limit=1_000_000):
+    """The ids of :func:`encode_ids`; ``ValueError`` on anything malformed.
+
+    >>> decode_ids("1-3,9")
+    [1, 2, 3, 9]
+    """
+    text = (text or "").strip()
+    if not text:
+        return []
+    if text.startswith("z"):
+        raw = base64.urlsafe_b64decode(text[1:] + "=" * (-len(text[1:]) % 4))
+        # Bounded decompression: a crafted url cannot inflate without limit.
+        inflater = zlib.decompressobj()
+        data = inflater.decompress(raw, 16 * limit)
+        if inflater.unconsumed_tail:
+            raise ValueError("id list too long")
+        ids, last = [], 0
+        for delta in data.decode().split(","):
+            last += int(delta)
+            ids.append(last)
+    else:
+        ids = []
+        for part in text.split(","):
+            low, sep, high = part.partition("-")
+            low, high = int(low), int(high if sep else low)
+            if high < low or high - low + len(ids) > limit:
+                raise ValueError("bad id range")
+            ids.extend(range(low, high + 1))
+    if len(ids) > limit or any(rid <= 0 for rid in ids):
+        raise ValueError("bad ids")
+    return ids
+
+
+class CrmCustomerProfitabilityExport(models.AbstractModel):
+    """The XLSX export of profitability records (mixed into
+    ``crm.customer.profitability``). The url carries the ids and the language;
+    the download route re-reads the records as the user who opens it, so record
+    rules and companies are checked at download time, in any of that user's
+    sessions."""
+
+    _name = "crm.customer.profitability.export"
+    _description = "Customer Profitability XLSX Export"
+
+    def action_export_xlsx(self):
+        """An ``ir.actions.act_url`` downloading these records as XLSX in the
+        user's language (the context's, else the user's)."""
+        self.check_access("read")
+        records = self.exists()
+        if not records and self:
+            raise UserError(self.env._("The selected records no longer exist."))
+        lang = self.env.context.get("lang") or self.env.user.lang or "en_US"
+        url = f"{XLSX_ROUTE}?ids={encode_ids(records.ids)}&lang={lang}"
+        return {
+            "type": "ir.actions.act_url",
+            "url": url,
+            "target": "self",
+        }

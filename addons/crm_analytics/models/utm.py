@@ -1,0 +1,27 @@
+# Copyright 2026 CRM Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Acquisition costs where Odoo has none: on UTM campaigns and sources, per
+company (a campaign shared by two companies costs each what it spent)."""
+
+from odoo import fields, models
+
+COST_HELP = (
+    "What acquiring customers through it cost this company, in the company "
+    "currency; shared equally among the company's won leads of it."
+)
+
+
+class UtmCampaign(models.Model):
+    _inherit = "utm.campaign"
+
+    crm_acquisition_cost = fields.Float(
+        "Acquisition Cost", company_dependent=True, digits=(16, 2), help=COST_HELP
+    )
+
+
+class UtmSource(models.Model):
+    _inherit = "utm.source"
+
+    crm_acquisition_cost = fields.Float(
+        "Acquisition Cost", company_dependent=True, digits=(16, 2), help=COST_HELP
+    )

@@ -1,0 +1,2 @@
+from . import crm_profitability_report
+from . import crm_profitability_xlsx
