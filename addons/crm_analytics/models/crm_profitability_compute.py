@@ -5,10 +5,11 @@ from a fixed number of grouped queries (``crm.profitability.sql``) and the pure
 ranking arithmetic (``engines/profitability.py``)."""
 
 import json
+from functools import partial
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_round
 
 from ..engines import profitability as engine
 
@@ -208,7 +209,7 @@ class CrmProfitabilityCompute(models.AbstractModel):
                 partners.get(pid, {}),
                 rates,
                 date_to,
-                company.currency_id.round,
+                partial(float_round, precision_rounding=company.currency_id.rounding),
             )
             for pid in sorted(partner_ids)
         ]

@@ -219,3 +219,23 @@ class TestCrmProfitability(ProfitabilityBooksCommon):
             )
         partner = forced[:1].partner_id.with_company(self.company_a)
         self.assertEqual(partner.crm_profitability_daily_id, forced[:1])
+
+    def test_partner_form_explains_the_grade(self):
+        self.env["crm.customer.profitability"]._cron_compute_daily()
+        partner = self.customers_a[0].with_user(self.analyst_a)
+        record = partner.crm_profitability_daily_id
+        self.assertTrue(record)
+        self.assertEqual(partner.crm_grade, record.grade)
+        self.assertIn("round(", partner.crm_score_explanation)
+        self.assertIn(f"= {record.score}", partner.crm_score_explanation)
+        # the page is left out for users without the analytics group
+        arch = (
+            self.env["res.partner"]
+            .with_user(self.plain_user)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertNotIn("crm_score_explanation", arch)
+        self.assertNotIn(
+            "crm_score_explanation",
+            self.env["res.partner"].with_user(self.plain_user).fields_get(),
+        )
