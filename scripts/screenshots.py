@@ -318,6 +318,22 @@ def backend_screens(odoo):
             None,
         ),
     ]
+    screens += [
+        (
+            "09_analytics_dashboard",
+            "/odoo/action-crm_analytics.crm_analytics_action_dashboard",
+            "!!document.querySelector('.o_crm_profitability_dashboard "
+            ".o_crm_dashboard_card, .o_crm_dashboard_empty')",
+            None,
+        ),
+        (
+            "22_list_profitability",
+            "/odoo/action-crm_analytics.crm_customer_profitability_action"
+            "?view_type=list",
+            BACKEND_READY % ".o_list_renderer",
+            None,
+        ),
+    ]
     if campaign:
         screens += [
             (

@@ -1,0 +1,72 @@
+# Copyright 2026 CRM Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+
+from odoo.tests import HttpCase, tagged
+
+from odoo.addons.crm_suite.tests.test_crm_suite_list_headers import CHECK_HEADERS
+from odoo.addons.mail.tests.common import mail_new_test_user
+
+LIST_ACTIONS = [
+    "crm_analytics.crm_customer_profitability_action",
+    "crm_analytics.crm_profitability_profile_action",
+]
+
+
+@tagged("post_install", "-at_install")
+class TestCrmAnalyticsListHeaders(HttpCase):
+    """No column header of the analytics lists is cut off, in English, French
+    and Arabic (the same check as crm_suite's lists)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        langs = ["fr_FR", "ar_001"]
+        for code in langs:
+            cls.env["res.lang"]._activate_lang(code)
+        cls.env["ir.module.module"]._load_module_terms(
+            ["base", "web", "account", "crm_suite", "crm_analytics"], langs
+        )
+        cls.manager = mail_new_test_user(
+            cls.env,
+            login="crm_analytics_headers",
+            name="Hugo Headers",
+            groups="base.group_user,crm_analytics.group_crm_analytics_manager,"
+            "account.group_account_invoice",
+        )
+        partner = cls.env["res.partner"].create({"name": "Headers Customer"})
+        cls.env["crm.customer.profitability"].create(
+            {
+                "partner_id": partner.id,
+                "company_id": cls.env.company.id,
+                "date_from": "2026-01-01",
+                "date_to": "2026-12-31",
+                "revenue": 1234567.89,
+                "profit": 234567.89,
+                "score": 80,
+                "grade": "A",
+            }
+        )
+
+    def _check(self, lang):
+        self.manager.lang = lang
+        code = CHECK_HEADERS % {
+            "actions": json.dumps(LIST_ACTIONS),
+            "forms": json.dumps([]),
+        }
+        self.browser_js(
+            "/odoo",
+            code,
+            ready="!!(odoo.__WOWL_DEBUG__ && odoo.__WOWL_DEBUG__.root)",
+            login=self.manager.login,
+            timeout=120,
+        )
+
+    def test_headers_english(self):
+        self._check("en_US")
+
+    def test_headers_french(self):
+        self._check("fr_FR")
+
+    def test_headers_arabic(self):
+        self._check("ar_001")
