@@ -30,27 +30,36 @@ class CrmProfitabilitySql(models.AbstractModel):
     def _prof_sales(self, company, date_from, date_to):
         """Revenue and margin per commercial partner: account.invoice.report's
         price_subtotal and price_margin (one company, so a rate of 1) of the
-        posted customer invoices and credit notes dated in the period."""
+        posted customer invoices and credit notes dated in the period. The lines
+        are summed per partner, product and unit first, the commercial partner and
+        the cost applied to those sums (fewer rows to join and convert than lines)."""
         return SQL(
             """
             SELECT partner.commercial_partner_id AS partner_id,
-                   SUM(-line.balance) AS revenue,
-                   SUM(CASE WHEN move.move_type = 'out_refund'
-                            THEN -line.balance + %(qty)s * %(cost)s
-                            ELSE -line.balance - %(qty)s * %(cost)s END) AS margin
-              FROM account_move_line line
-              JOIN account_move move ON move.id = line.move_id
+                   SUM(line.revenue) AS revenue,
+                   SUM(CASE WHEN line.move_type = 'out_refund'
+                            THEN line.revenue + %(qty)s * %(cost)s
+                            ELSE line.revenue - %(qty)s * %(cost)s END) AS margin
+              FROM (
+                SELECT line.partner_id, move.move_type,
+                       line.company_id, line.product_id, line.product_uom_id,
+                       SUM(-line.balance) AS revenue, SUM(line.quantity) AS quantity
+                  FROM account_move_line line
+                  JOIN account_move move ON move.id = line.move_id
+                 WHERE line.company_id = %(company)s
+                   AND move.state = 'posted'
+                   AND move.move_type IN ('out_invoice', 'out_refund')
+                   AND line.display_type = 'product'
+                   AND line.account_id IS NOT NULL
+                   AND move.invoice_date BETWEEN %(date_from)s AND %(date_to)s
+              GROUP BY line.partner_id, move.move_type,
+                       line.company_id, line.product_id, line.product_uom_id
+                   ) line
               JOIN res_partner partner ON partner.id = line.partner_id
          LEFT JOIN product_product product ON product.id = line.product_id
          LEFT JOIN product_template template ON template.id = product.product_tmpl_id
          LEFT JOIN uom_uom uom_line ON uom_line.id = line.product_uom_id
          LEFT JOIN uom_uom uom_template ON uom_template.id = template.uom_id
-             WHERE line.company_id = %(company)s
-               AND move.state = 'posted'
-               AND move.move_type IN ('out_invoice', 'out_refund')
-               AND line.display_type = 'product'
-               AND line.account_id IS NOT NULL
-               AND move.invoice_date BETWEEN %(date_from)s AND %(date_to)s
           GROUP BY partner.commercial_partner_id
                 """,
             qty=_QUANTITY,
