@@ -219,13 +219,16 @@ class CrmProfitabilityCompute(models.AbstractModel):
                             END AS payment_score
                        FROM totals
                  ),
+                 ranks AS (
+                     -- the factors alone: the windows sort narrow rows
+                     SELECT partner_id, %(ranks)s FROM factors
+                 ),
                  ranked AS (
-                     SELECT factors.*,
+                     SELECT factors.*, %(rank_names)s,
                             CASE WHEN revenue <> 0
                                  THEN 100.0::float8 * profit::float8 / revenue::float8
-                                 ELSE 0.0::float8 END AS margin_percent,
-                            %(ranks)s
-                       FROM factors
+                                 ELSE 0.0::float8 END AS margin_percent
+                       FROM factors JOIN ranks USING (partner_id)
                  ),
                  scored AS (
                      SELECT ranked.*, %(score)s AS score FROM ranked
@@ -249,6 +252,9 @@ class CrmProfitabilityCompute(models.AbstractModel):
             figures=figures,
             average=money(SQL("revenue / invoice_count")),
             ranks=self._prof_rank_columns(),
+            rank_names=SQL(", ").join(
+                SQL.identifier("ranks", f"rank_{key}") for key, _h in engine.FACTORS
+            ),
             score=self._prof_score(profile),
             columns=SQL(", ").join(map(SQL.identifier, COLUMNS)),
             grade=self._prof_grade(profile),
