@@ -21,8 +21,8 @@ warm-up:
 * baseline: one hand-written SQL query summing the same revenue per partner.
 
 Prints both times and the ratio (goal <= 2x), the floor (writing the same
-records again with one ``INSERT ... SELECT``, nothing computed), checks that both give the same
-revenue to the cent for every customer, then exports the 10,000 records to
+records again with one ``INSERT ... SELECT``, nothing computed), checks that
+both give the same revenue to the cent for every customer, then exports the 10,000 records to
 XLSX with the reports' writer (``ProfitabilityXlsxWriter``, constant-memory
 mode) and prints its time and the process's peak memory growth (tracemalloc
 peak and ru_maxrss delta; goal flat, under 50 MB).
