@@ -24,8 +24,8 @@ Prints both times and the ratio (goal <= 2x), the floor (writing the same
 records again with one ``INSERT ... SELECT``, nothing computed), checks that
 both give the same revenue to the cent for every customer, then exports the
 10,000 records to XLSX with the reports' writer (``ProfitabilityXlsxWriter``,
-constant-memory mode) and prints its time and the process's peak memory growth (tracemalloc
-peak and ru_maxrss delta; goal flat, under 50 MB).
+constant-memory mode) and prints its time and the process's peak memory growth
+(tracemalloc peak and ru_maxrss delta; goal flat, under 50 MB).
 
 Run it with ``scripts/bench.sh profitability`` (database ``crm_suite_bench``,
 crm_analytics installed there on first use).
