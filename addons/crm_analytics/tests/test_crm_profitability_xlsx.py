@@ -173,6 +173,15 @@ class TestCrmProfitabilityXlsx(ReportsFixtureMixin, HttpCase):
         self._download(url, "rep_internal", status=403)
         # Malformed ids.
         self._download(f"{XLSX_ROUTE}?ids=1-x", "rep_analyst_fr", status=400)
+        # Forged: not zlib data, an id beyond PostgreSQL's integers, a range too
+        # long: a clear 400, never a 500.
+        for forged in (
+            "zAAAAAAAAAA",
+            "99999999999",
+            "2147483000-2147483700",
+            "1-9999999",
+        ):
+            self._download(f"{XLSX_ROUTE}?ids={forged}", status=400)
 
     def test_export_action_checks_rights(self):
         with self.assertRaises(AccessError):
