@@ -40,7 +40,10 @@ class CrmProfitabilityCompute(models.AbstractModel):
         date_from, date_to = self._prof_dates(date_from, date_to)
         # sudo: the caller's right was checked above; the records, the accounting
         # and the costs they are made of are read and written as one whole
-        records = self.sudo()._compute_records(company, date_from, date_to)
+        # (on the records' model: called on this abstract mixin over RPC, the
+        # insert would fail half-way)
+        profitability = self.env["crm.customer.profitability"].sudo()
+        records = profitability._compute_records(company, date_from, date_to)
         return records.ids
 
     @api.model
@@ -238,7 +241,8 @@ class CrmProfitabilityCompute(models.AbstractModel):
         }
         cost_total = money(sum(costs.values()))
         profit = money(margin - cost_total)
-        since = move.get("customer_since")
+        # the first customer invoice ever (any company), see _prof_partners
+        since = partner.get("customer_since")
         return dict(
             costs,
             partner_id=pid,

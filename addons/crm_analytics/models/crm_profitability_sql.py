@@ -242,14 +242,27 @@ class CrmProfitabilitySql(models.AbstractModel):
 
     @api.model
     def _prof_partners(self, partner_ids):
-        """Salesperson and sales team (the salesperson's) of the customers."""
+        """Salesperson and sales team (the salesperson's) of the customers, and
+        ``customer_since``: the date of their first posted customer invoice ever
+        (FEATURES.md: in any company, not only the one computed)."""
         return self._prof_query(
             SQL(
                 """
+            WITH first_invoice AS (
+                SELECT move.commercial_partner_id AS partner_id,
+                       MIN(move.invoice_date) AS customer_since
+                  FROM account_move move
+                 WHERE move.commercial_partner_id = ANY(%(ids)s)
+                   AND move.state = 'posted'
+                   AND move.move_type = 'out_invoice'
+              GROUP BY move.commercial_partner_id
+            )
             SELECT partner.id AS partner_id, partner.user_id,
-                   users.sale_team_id AS team_id
+                   users.sale_team_id AS team_id,
+                   first_invoice.customer_since
               FROM res_partner partner
          LEFT JOIN res_users users ON users.id = partner.user_id
+         LEFT JOIN first_invoice ON first_invoice.partner_id = partner.id
              WHERE partner.id = ANY(%(ids)s)
                 """,
                 ids=list(partner_ids),

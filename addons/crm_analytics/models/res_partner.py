@@ -1,6 +1,7 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 from .crm_profitability_profile import GRADES
 
@@ -14,6 +15,8 @@ class ResPartner(models.Model):
         GRADES,
         "Profitability Grade",
         company_dependent=True,
+        readonly=True,
+        copy=False,
         help="The grade of the daily job's period (the last 12 months) in the "
         "current company.",
     )
@@ -33,6 +36,28 @@ class ResPartner(models.Model):
         sanitize=False,
         groups=ANALYTICS,
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any("crm_grade" in vals for vals in vals_list):
+            self._check_crm_grade_write()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "crm_grade" in vals:
+            self._check_crm_grade_write()
+        return super().write(vals)
+
+    def _check_crm_grade_write(self):
+        """``crm_grade`` is the daily job's result (written as superuser): a
+        salesperson who may edit the customer must not grade it A over RPC."""
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "The profitability grade is computed by the daily job; "
+                    "it cannot be set by hand."
+                )
+            )
 
     @api.depends_context("company")
     def _compute_crm_profitability_daily_id(self):
