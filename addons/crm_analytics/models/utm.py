@@ -14,25 +14,24 @@ COST_HELP = (
 COST_GROUPS = "crm_analytics.group_crm_analytics_manager"
 
 
-class UtmCampaign(models.Model):
-    _inherit = "utm.campaign"
-
-    crm_acquisition_cost = fields.Float(
+def _acquisition_cost_field():
+    """The same company-dependent cost field on campaigns and sources."""
+    return fields.Float(
         "Acquisition Cost",
         company_dependent=True,
         digits=(16, 2),
         groups=COST_GROUPS,
         help=COST_HELP,
     )
+
+
+class UtmCampaign(models.Model):
+    _inherit = "utm.campaign"
+
+    crm_acquisition_cost = _acquisition_cost_field()
 
 
 class UtmSource(models.Model):
     _inherit = "utm.source"
 
-    crm_acquisition_cost = fields.Float(
-        "Acquisition Cost",
-        company_dependent=True,
-        digits=(16, 2),
-        groups=COST_GROUPS,
-        help=COST_HELP,
-    )
+    crm_acquisition_cost = _acquisition_cost_field()
