@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
 import zlib
+from urllib.parse import urlencode
 
 from odoo import models
 from odoo.exceptions import UserError
@@ -105,7 +106,9 @@ class CrmCustomerProfitabilityExport(models.AbstractModel):
         if not records and self:
             raise UserError(self.env._("The selected records no longer exist."))
         lang = self.env.context.get("lang") or self.env.user.lang or "en_US"
-        url = f"{XLSX_ROUTE}?ids={encode_ids(records.ids)}&lang={lang}"
+        # urlencode: the context's lang is the caller's text, not a url part
+        query = urlencode({"ids": encode_ids(records.ids), "lang": lang})
+        url = f"{XLSX_ROUTE}?{query}"
         return {
             "type": "ir.actions.act_url",
             "url": url,

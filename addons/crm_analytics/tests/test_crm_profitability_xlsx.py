@@ -183,6 +183,17 @@ class TestCrmProfitabilityXlsx(ReportsFixtureMixin, HttpCase):
         ):
             self._download(f"{XLSX_ROUTE}?ids={forged}", status=400)
 
+    def test_export_url_quotes_the_language(self):
+        """A forged context lang cannot add parameters to the url."""
+        action = (
+            self.profs_a.with_user(self.user_fr)
+            .with_context(lang="fr_FR&ids=1-99")
+            .action_export_xlsx()
+        )
+        query = parse_qs(urlparse(action["url"]).query)
+        self.assertEqual(query["lang"], ["fr_FR&ids=1-99"])
+        self.assertEqual(query["ids"], [encode_ids(self.profs_a.ids)])
+
     def test_export_action_checks_rights(self):
         with self.assertRaises(AccessError):
             self.prof_fr.with_user(self.user_b).action_export_xlsx()
