@@ -176,6 +176,19 @@ class TestCrmProfitabilityAttacks(ProfitabilityBooksCommon):
         )
         self.assertFalse(model.search([("company_id", "=", self.company_b.id)]))
 
+    def test_profile_stays_in_its_company(self):
+        company_c = self.env["res.company"].create({"name": "Books C"})
+        self.env["crm.profitability.profile"]._get_for_company(company_c).unlink()
+        profile_a = self.env["crm.profitability.profile"]._get_for_company(
+            self.company_a
+        )
+        with self.assertRaises(UserError):
+            profile_a.with_user(self.manager_a).write({"company_id": company_c.id})
+        profile_a.with_user(self.manager_a).write(
+            {"company_id": self.company_a.id, "weight_cost": 2}
+        )
+        self.assertEqual(profile_a.weight_cost, 2)
+
     def test_grade_cannot_be_set_by_hand(self):
         """crm_grade is the job's: a salesperson who may edit the customer
         cannot grade it over RPC (in either company)."""

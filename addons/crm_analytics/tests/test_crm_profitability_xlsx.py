@@ -6,7 +6,7 @@ import os
 import tempfile
 from urllib.parse import parse_qs, urlparse
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
 from ..models.crm_customer_profitability_export import (
@@ -184,15 +184,16 @@ class TestCrmProfitabilityXlsx(ReportsFixtureMixin, HttpCase):
             self._download(f"{XLSX_ROUTE}?ids={forged}", status=400)
 
     def test_export_url_quotes_the_language(self):
-        """A forged context lang cannot add parameters to the url."""
-        action = (
-            self.profs_a.with_user(self.user_fr)
-            .with_context(lang="fr_FR&ids=1-99")
-            .action_export_xlsx()
-        )
-        query = parse_qs(urlparse(action["url"]).query)
-        self.assertEqual(query["lang"], ["fr_FR&ids=1-99"])
+        """A forged context lang cannot add parameters to the url: Odoo refuses
+        an unknown language code, and the url's parameters are urlencoded."""
+        with self.assertRaises(UserError):
+            self.profs_a.with_user(self.user_fr).with_context(
+                lang="fr_FR&ids=1-99"
+            ).action_export_xlsx()
+        action = self.profs_a.with_user(self.user_fr).action_export_xlsx()
+        query = parse_qs(urlparse(action["url"]).query, strict_parsing=True)
         self.assertEqual(query["ids"], [encode_ids(self.profs_a.ids)])
+        self.assertEqual(query["lang"], [self.user_fr.lang])
 
     def test_export_action_checks_rights(self):
         with self.assertRaises(AccessError):
