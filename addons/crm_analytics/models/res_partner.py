@@ -1,11 +1,13 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 
 from .crm_profitability_profile import GRADES
 
 ANALYTICS = "crm_analytics.group_crm_analytics_user"
+_logger = logging.getLogger(__name__)
 
 
 class ResPartner(models.Model):
@@ -39,25 +41,24 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if any("crm_grade" in vals for vals in vals_list):
-            self._check_crm_grade_write()
-        return super().create(vals_list)
+        return super().create([self._crm_grade_dropped(vals) for vals in vals_list])
 
     def write(self, vals):
-        if "crm_grade" in vals:
-            self._check_crm_grade_write()
-        return super().write(vals)
+        return super().write(self._crm_grade_dropped(vals))
 
-    def _check_crm_grade_write(self):
-        """``crm_grade`` is the daily job's result (written as superuser): a
-        salesperson who may edit the customer must not grade it A over RPC."""
-        if not self.env.su:
-            raise AccessError(
-                self.env._(
-                    "The profitability grade is computed by the daily job; "
-                    "it cannot be set by hand."
-                )
+    def _crm_grade_dropped(self, vals):
+        """``crm_grade`` is the daily job's result (written as superuser): from
+        anyone else it is left out, so a salesperson who may edit the customer
+        cannot grade it A over RPC. Dropped rather than refused: Odoo's partner
+        merge writes every stored field of the merged partners back, grade
+        included, and must keep working (the next job grades the survivor)."""
+        if "crm_grade" in vals and not self.env.su:
+            _logger.info(
+                "crm_grade left out of a write by user %s: the daily job sets it",
+                self.env.uid,
             )
+            vals = {key: value for key, value in vals.items() if key != "crm_grade"}
+        return vals
 
     @api.depends_context("company")
     def _compute_crm_profitability_daily_id(self):

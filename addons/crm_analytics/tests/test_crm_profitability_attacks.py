@@ -191,23 +191,46 @@ class TestCrmProfitabilityAttacks(ProfitabilityBooksCommon):
 
     def test_grade_cannot_be_set_by_hand(self):
         """crm_grade is the job's: a salesperson who may edit the customer
-        cannot grade it over RPC (in either company)."""
-        partner = self.customers_a[0].with_user(self.salesperson)
-        partner.write({"name": "Renamed by the salesperson"})
-        for company in (self.company_a, self.company_b):
-            with self.assertRaises(AccessError):
-                partner.with_company(company).write({"crm_grade": "A"})
-        with self.assertRaises(AccessError):
-            self.env["res.partner"].with_user(self.salesperson).create(
-                {"name": "Pre-graded", "crm_grade": "A"}
-            )
-        self.Prof._cron_compute_daily()  # the job still writes it
+        cannot grade it over RPC (in either company); merging graded partners
+        still works."""
+        self.Prof._cron_compute_daily()
         record = self.Prof.search(
             [("is_daily", "=", True), ("company_id", "=", self.company_a.id)], limit=1
         )
-        self.assertEqual(
-            record.partner_id.with_company(self.company_a).crm_grade, record.grade
+        graded = record.partner_id.with_company(self.company_a)
+        self.assertEqual(graded.crm_grade, record.grade)
+        forged = "E" if record.grade == "A" else "A"
+        partner = graded.with_user(self.salesperson)
+        partner.write({"name": "Renamed by the salesperson", "crm_grade": forged})
+        self.assertEqual(graded.name, "Renamed by the salesperson")
+        for company in (self.company_a, self.company_b):
+            partner.with_company(company).write({"crm_grade": forged})
+        graded.invalidate_recordset()
+        self.assertEqual(graded.crm_grade, record.grade)
+        self.assertFalse(graded.with_company(self.company_b).crm_grade)
+        created = (
+            self.env["res.partner"]
+            .with_user(self.salesperson)
+            .create({"name": "Pre-graded", "crm_grade": "A"})
         )
+        self.assertFalse(created.crm_grade)
+        # Odoo's merge writes every stored field back, the grade included
+        duplicate = self.env["res.partner"].create(
+            {"name": "Duplicate", "is_company": True}
+        )
+        admin = mail_new_test_user(
+            self.env,
+            login="prof_admin",
+            groups="base.group_user,base.group_system,base.group_partner_manager,"
+            "account.group_account_manager",
+            company_id=self.company_a.id,
+            company_ids=[Command.set((self.company_a | self.company_b).ids)],
+        )
+        wizard = self.env["base.partner.merge.automatic.wizard"].with_user(admin)
+        self.assertFalse(wizard.env.su)
+        wizard._merge((duplicate | graded).ids, graded)
+        self.assertTrue(graded.exists())
+        self.assertFalse(duplicate.exists())
 
     def test_acquisition_cost_is_for_analytics_managers(self):
         campaign = self.env["utm.campaign"].create({"name": "Attack campaign"})
