@@ -3,7 +3,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from .crm_profitability_profile import GRADES
 
@@ -179,6 +179,16 @@ class CrmCustomerProfitabilityDashboard(models.AbstractModel):
                 self.env._("Only CRM Analytics users may compute profitability.")
             )
         company = self._dashboard_company(company_id)
+        if not self._daily_try_lock(company):
+            # the daily job (or another "Compute now") is replacing these very
+            # records: a second DELETE + INSERT would collide with it
+            raise UserError(
+                self.env._(
+                    "The profitability of %(company)s is being computed right "
+                    "now; try again in a moment.",
+                    company=company.name,
+                )
+            )
         date_from, date_to = self._daily_period()
         # sudo: the caller's right and company were checked above, as
         # compute_period does; the daily records and grades are the job's

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
 import zlib
+from urllib.parse import urlencode
 
 from odoo import models
 from odoo.exceptions import UserError
@@ -9,6 +10,8 @@ from odoo.exceptions import UserError
 XLSX_ROUTE = "/crm_analytics/profitability/xlsx"
 # Above this length the id list goes into the url compressed (delta + zlib).
 _PLAIN_IDS_MAX = 1500
+# Record ids are PostgreSQL integers: a larger one is malformed, not a 500.
+_MAX_ID = 2**31 - 1
 
 
 def encode_ids(ids):
@@ -48,6 +51,12 @@ def decode_ids(text, limit=1_000_000):
 
     >>> decode_ids("1-3,9")
     [1, 2, 3, 9]
+    >>> decode_ids("z" + base64.urlsafe_b64encode(b"not zlib").decode())
+    Traceback (most recent call last):
+    ValueError: bad compressed ids
+    >>> decode_ids("2147483648")
+    Traceback (most recent call last):
+    ValueError: bad ids
     """
     text = (text or "").strip()
     if not text:
@@ -56,7 +65,10 @@ def decode_ids(text, limit=1_000_000):
         raw = base64.urlsafe_b64decode(text[1:] + "=" * (-len(text[1:]) % 4))
         # Bounded decompression: a crafted url cannot inflate without limit.
         inflater = zlib.decompressobj()
-        data = inflater.decompress(raw, 16 * limit)
+        try:
+            data = inflater.decompress(raw, 16 * limit)
+        except zlib.error as exc:
+            raise ValueError("bad compressed ids") from exc
         if inflater.unconsumed_tail:
             raise ValueError("id list too long")
         ids, last = [], 0
@@ -71,7 +83,7 @@ def decode_ids(text, limit=1_000_000):
             if high < low or high - low + len(ids) > limit:
                 raise ValueError("bad id range")
             ids.extend(range(low, high + 1))
-    if len(ids) > limit or any(rid <= 0 for rid in ids):
+    if len(ids) > limit or any(rid <= 0 or rid > _MAX_ID for rid in ids):
         raise ValueError("bad ids")
     return ids
 
@@ -94,7 +106,9 @@ class CrmCustomerProfitabilityExport(models.AbstractModel):
         if not records and self:
             raise UserError(self.env._("The selected records no longer exist."))
         lang = self.env.context.get("lang") or self.env.user.lang or "en_US"
-        url = f"{XLSX_ROUTE}?ids={encode_ids(records.ids)}&lang={lang}"
+        # urlencode: the context's lang is the caller's text, not a url part
+        query = urlencode({"ids": encode_ids(records.ids), "lang": lang})
+        url = f"{XLSX_ROUTE}?{query}"
         return {
             "type": "ir.actions.act_url",
             "url": url,

@@ -42,7 +42,10 @@ class CrmProfitabilityCompute(models.AbstractModel):
         date_from, date_to = self._prof_dates(date_from, date_to)
         # sudo: the caller's right was checked above; the records, the accounting
         # and the costs they are made of are read and written as one whole
-        records = self.sudo()._compute_records(company, date_from, date_to)
+        # (on the records' model: called on this abstract mixin over RPC, the
+        # insert would fail half-way)
+        profitability = self.env["crm.customer.profitability"].sudo()
+        records = profitability._compute_records(company, date_from, date_to)
         return records.ids
 
     @api.model
@@ -150,9 +153,9 @@ class CrmProfitabilityCompute(models.AbstractModel):
                    CASE WHEN moves.paid_count > 0
                         THEN moves.days_late_total::float8 / moves.paid_count
                         ELSE 0.0::float8 END AS average_days_late,
-                   moves.customer_since,
-                   CASE WHEN moves.customer_since IS NULL THEN 0
-                        ELSE GREATEST(0, %(date_to)s::date - moves.customer_since)
+                   first_invoice.customer_since,
+                   CASE WHEN first_invoice.customer_since IS NULL THEN 0
+                        ELSE GREATEST(0, %(date_to)s::date - first_invoice.customer_since)
                    END AS lifetime_days,
                    %(acquisition)s AS cost_acquisition,
                    %(marketing)s AS cost_marketing,
@@ -163,6 +166,7 @@ class CrmProfitabilityCompute(models.AbstractModel):
               JOIN res_partner partner
                 ON partner.id = COALESCE(sales.partner_id, moves.partner_id)
          LEFT JOIN res_users users ON users.id = partner.user_id
+         LEFT JOIN first_invoice ON first_invoice.partner_id = partner.id
          LEFT JOIN acquisition ON acquisition.partner_id = partner.id
          LEFT JOIN marketing ON marketing.partner_id = partner.id
          LEFT JOIN tickets ON tickets.partner_id = partner.id
@@ -198,6 +202,16 @@ class CrmProfitabilityCompute(models.AbstractModel):
         return SQL(
             """
             WITH sales AS (%(sales)s), moves AS (%(moves)s),
+                 -- customer_since: the first posted customer invoice ever, in
+                 -- any company (FEATURES.md)
+                 first_invoice AS (
+                     SELECT commercial_partner_id AS partner_id,
+                            MIN(invoice_date) AS customer_since
+                       FROM account_move
+                      WHERE state = 'posted' AND move_type = 'out_invoice'
+                        AND commercial_partner_id IS NOT NULL
+                   GROUP BY commercial_partner_id
+                 ),
                  acquisition AS (%(acquisition)s), marketing AS (%(marketing)s),
                  tickets AS (%(tickets)s),
                  figures AS (%(figures)s),

@@ -37,10 +37,7 @@ class CrmProfitabilityJob(models.AbstractModel):
         # sudo: a scheduled job, for every company
         records = self.sudo()
         for company in self.env["res.company"].sudo().search([], order="id"):
-            self.env.cr.execute(
-                SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", LOCK_KEY, company.id)
-            )
-            if not self.env.cr.fetchone()[0]:
+            if not self._daily_try_lock(company):
                 _logger.info("Profitability of %s: another worker has it", company.name)
                 continue
             done = records.search_count(
@@ -59,6 +56,16 @@ class CrmProfitabilityJob(models.AbstractModel):
             if auto_commit(self.env):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return True
+
+    @api.model
+    def _daily_try_lock(self, company):
+        """Take the company's daily-period lock for this transaction (False when
+        another transaction holds it: the job in another worker, or a "Compute
+        now" of the dashboard)."""
+        self.env.cr.execute(
+            SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", LOCK_KEY, company.id)
+        )
+        return self.env.cr.fetchone()[0]
 
     @api.model
     def _write_grades(self, company, records):

@@ -1,7 +1,7 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 GRADES = [("A", "A"), ("B", "B"), ("C", "C"), ("D", "D"), ("E", "E")]
 # (weight field, factor label) in the order the explanation lists them
@@ -64,6 +64,18 @@ class CrmProfitabilityProfile(models.Model):
             "A company has one profitability profile.",
         ),
     ]
+
+    def write(self, vals):
+        # a profile belongs to its company for good: moving it would hand this
+        # company's weights to another one (record rules check the company a
+        # record has before a write, not the one it is given)
+        if "company_id" in vals and any(
+            profile.company_id.id != vals["company_id"] for profile in self
+        ):
+            raise UserError(
+                self.env._("A profitability profile cannot move to another company.")
+            )
+        return super().write(vals)
 
     @api.constrains(*FACTOR_WEIGHTS)
     def _check_weights(self):

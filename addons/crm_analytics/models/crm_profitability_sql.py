@@ -103,8 +103,6 @@ class CrmProfitabilitySql(models.AbstractModel):
                    COALESCE(SUM(move.amount_residual_signed
                                 * (%(today)s::date - move.invoice_date_due)) FILTER (
                        WHERE move.invoice_date_due < %(today)s), 0) AS overdue_days,
-                   MIN(move.invoice_date) FILTER (
-                       WHERE move.move_type = 'out_invoice') AS customer_since,
                    COUNT(paid.id) AS paid_count,
                    COUNT(paid.id) FILTER (
                        WHERE paid.paid_date <= move.invoice_date_due) AS on_time_count,

@@ -1,10 +1,13 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
 from odoo import api, fields, models
 
 from .crm_profitability_profile import GRADES
 
 ANALYTICS = "crm_analytics.group_crm_analytics_user"
+_logger = logging.getLogger(__name__)
 
 
 class ResPartner(models.Model):
@@ -14,6 +17,8 @@ class ResPartner(models.Model):
         GRADES,
         "Profitability Grade",
         company_dependent=True,
+        readonly=True,
+        copy=False,
         help="The grade of the daily job's period (the last 12 months) in the "
         "current company.",
     )
@@ -33,6 +38,27 @@ class ResPartner(models.Model):
         sanitize=False,
         groups=ANALYTICS,
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._crm_grade_dropped(vals) for vals in vals_list])
+
+    def write(self, vals):
+        return super().write(self._crm_grade_dropped(vals))
+
+    def _crm_grade_dropped(self, vals):
+        """``crm_grade`` is the daily job's result (written as superuser): from
+        anyone else it is left out, so a salesperson who may edit the customer
+        cannot grade it A over RPC. Dropped rather than refused: Odoo's partner
+        merge writes every stored field of the merged partners back, grade
+        included, and must keep working (the next job grades the survivor)."""
+        if "crm_grade" in vals and not self.env.su:
+            _logger.info(
+                "crm_grade left out of a write by user %s: the daily job sets it",
+                self.env.uid,
+            )
+            vals = {key: value for key, value in vals.items() if key != "crm_grade"}
+        return vals
 
     @api.depends_context("company")
     def _compute_crm_profitability_daily_id(self):

@@ -9,3 +9,4 @@ from . import test_crm_profitability_xlsx
 from . import test_crm_profitability_costs
 from . import test_crm_analytics_list_headers
 from . import test_crm_profitability_engine
+from . import test_crm_profitability_attacks

@@ -6,7 +6,7 @@ import os
 import tempfile
 from urllib.parse import parse_qs, urlparse
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
 from ..models.crm_customer_profitability_export import (
@@ -173,6 +173,27 @@ class TestCrmProfitabilityXlsx(ReportsFixtureMixin, HttpCase):
         self._download(url, "rep_internal", status=403)
         # Malformed ids.
         self._download(f"{XLSX_ROUTE}?ids=1-x", "rep_analyst_fr", status=400)
+        # Forged: not zlib data, an id beyond PostgreSQL's integers, a range too
+        # long: a clear 400, never a 500.
+        for forged in (
+            "zAAAAAAAAAA",
+            "99999999999",
+            "2147483000-2147483700",
+            "1-9999999",
+        ):
+            self._download(f"{XLSX_ROUTE}?ids={forged}", status=400)
+
+    def test_export_url_quotes_the_language(self):
+        """A forged context lang cannot add parameters to the url: Odoo refuses
+        an unknown language code, and the url's parameters are urlencoded."""
+        with self.assertRaises(UserError):
+            self.profs_a.with_user(self.user_fr).with_context(
+                lang="fr_FR&ids=1-99"
+            ).action_export_xlsx()
+        action = self.profs_a.with_user(self.user_fr).action_export_xlsx()
+        query = parse_qs(urlparse(action["url"]).query, strict_parsing=True)
+        self.assertEqual(query["ids"], [encode_ids(self.profs_a.ids)])
+        self.assertEqual(query["lang"], [self.user_fr.lang])
 
     def test_export_action_checks_rights(self):
         with self.assertRaises(AccessError):
