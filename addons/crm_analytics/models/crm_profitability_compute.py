@@ -155,7 +155,8 @@ class CrmProfitabilityCompute(models.AbstractModel):
                         ELSE 0.0::float8 END AS average_days_late,
                    first_invoice.customer_since,
                    CASE WHEN first_invoice.customer_since IS NULL THEN 0
-                        ELSE GREATEST(0, %(date_to)s::date - first_invoice.customer_since)
+                        ELSE GREATEST(
+                            0, %(date_to)s::date - first_invoice.customer_since)
                    END AS lifetime_days,
                    %(acquisition)s AS cost_acquisition,
                    %(marketing)s AS cost_marketing,
