@@ -1,10 +1,10 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import json
-
 from odoo.tests import HttpCase, tagged
 
-from odoo.addons.crm_suite.tests.test_crm_suite_list_headers import CHECK_HEADERS
+from odoo.addons.crm_suite.tests.test_crm_suite_list_headers import (
+    check_list_headers,
+)
 from odoo.addons.mail.tests.common import mail_new_test_user
 
 LIST_ACTIONS = [
@@ -49,18 +49,7 @@ class TestCrmAnalyticsListHeaders(HttpCase):
         )
 
     def _check(self, lang):
-        self.manager.lang = lang
-        code = CHECK_HEADERS % {
-            "actions": json.dumps(LIST_ACTIONS),
-            "forms": json.dumps([]),
-        }
-        self.browser_js(
-            "/odoo",
-            code,
-            ready="!!(odoo.__WOWL_DEBUG__ && odoo.__WOWL_DEBUG__.root)",
-            login=self.manager.login,
-            timeout=120,
-        )
+        check_list_headers(self, self.manager, lang, LIST_ACTIONS)
 
     def test_headers_english(self):
         self._check("en_US")

@@ -8,17 +8,8 @@ require the same values (ranks and scores exactly, not almost)."""
 from odoo.tests import tagged
 
 from ..engines import profitability as engine
+from ..models.crm_profitability_compute import FACTOR_COLUMNS as FACTOR_FIELDS
 from .common import ProfitabilityBooksCommon
-
-# the record's field each factor of engine.FACTORS ranks
-FACTOR_FIELDS = {
-    "revenue": "revenue",
-    "profit": "profit",
-    "payment": "payment_score",
-    "lifetime": "lifetime_days",
-    "average_invoice": "average_invoice",
-    "cost": "cost_total",
-}
 
 
 @tagged("post_install", "-at_install")

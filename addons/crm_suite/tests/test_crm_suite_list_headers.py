@@ -76,6 +76,23 @@ CHECK_HEADERS = """
 """
 
 
+def check_list_headers(case, user, lang, actions, forms=()):
+    """Open ``actions`` (list views) and ``forms`` ([model, id] pairs) in
+    Chromium as ``user`` speaking ``lang``; fail on a header cut off."""
+    user.lang = lang
+    code = CHECK_HEADERS % {
+        "actions": json.dumps(list(actions)),
+        "forms": json.dumps(list(forms)),
+    }
+    case.browser_js(
+        "/odoo",
+        code,
+        ready="!!(odoo.__WOWL_DEBUG__ && odoo.__WOWL_DEBUG__.root)",
+        login=user.login,
+        timeout=180,
+    )
+
+
 @tagged("post_install", "-at_install")
 class TestCrmSuiteListHeaders(HttpCase):
     """No column header of CRM Suite's lists is cut off, in English, French and
@@ -119,21 +136,10 @@ class TestCrmSuiteListHeaders(HttpCase):
         cls.team = cls.env["crm.ticket.team"].search([], limit=1)
 
     def _check(self, lang):
-        self.manager.lang = lang
         forms = [["crm.drip.campaign", self.campaign.id]]
         if self.team:
             forms.append(["crm.ticket.team", self.team.id])
-        code = CHECK_HEADERS % {
-            "actions": json.dumps(LIST_ACTIONS),
-            "forms": json.dumps(forms),
-        }
-        self.browser_js(
-            "/odoo",
-            code,
-            ready="!!(odoo.__WOWL_DEBUG__ && odoo.__WOWL_DEBUG__.root)",
-            login=self.manager.login,
-            timeout=180,
-        )
+        check_list_headers(self, self.manager, lang, LIST_ACTIONS, forms)
 
     def test_headers_english(self):
         self._check("en_US")
