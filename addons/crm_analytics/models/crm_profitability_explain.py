@@ -119,6 +119,8 @@ class CrmProfitabilityExplain(models.AbstractModel):
 
     def _prof_population(self):
         self.ensure_one()
+        # sudo: the ranking's population (how many records of this company and
+        # period), a count only, for a record the reader was allowed to open
         return self.sudo().search_count(
             [
                 ("company_id", "=", self.company_id.id),

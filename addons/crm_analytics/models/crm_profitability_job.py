@@ -71,6 +71,8 @@ class CrmProfitabilityJob(models.AbstractModel):
     def _write_grades(self, company, records):
         """``res.partner.crm_grade`` in ``company`` from ``records`` (one write per
         grade); customers without a record lose their grade."""
+        # sudo: crm_grade is written by the job only (superuser), whatever the
+        # partners' access rules; the grades come from records of ``company``
         partners = self.env["res.partner"].sudo().with_company(company)
         by_grade = {}
         for record in records:

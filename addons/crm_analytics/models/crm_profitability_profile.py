@@ -122,15 +122,15 @@ class CrmProfitabilityProfile(models.Model):
     @api.model
     def _get_for_company(self, company):
         """The profile of ``company``, made with the defaults when it has none."""
-        profile = self.sudo().search([("company_id", "=", company.id)], limit=1)
         # sudo: the profile is configuration every analytics user's figures need;
         # creating the default one must not depend on who asks first
+        profile = self.sudo().search([("company_id", "=", company.id)], limit=1)
         return profile or self.sudo().create({"company_id": company.id})
 
     @api.model
     def _create_missing_profiles(self):
         """A default profile for each company without one (install, new company)."""
-        companies = self.env["res.company"].sudo().search([])
         # sudo: runs at install and when a company is created, for every company
+        companies = self.env["res.company"].sudo().search([])
         have = self.sudo().search([]).company_id
         self.sudo().create([{"company_id": company.id} for company in companies - have])
