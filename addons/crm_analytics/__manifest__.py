@@ -27,6 +27,13 @@
         "views/crm_analytics_menus.xml",
         "views/crm_customer_profitability_views.xml",
         "views/res_partner_views.xml",
+        "security/crm_analytics_forecast_rules.xml",
+        "data/crm_forecast_cron.xml",
+        "report/crm_analytics_report_templates.xml",
+        "report/crm_analytics_reports.xml",
+        "views/crm_forecast_views.xml",
+        "views/crm_attribution_people_views.xml",
+        "views/res_partner_next_offer_views.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -43,6 +50,7 @@
     "demo": [
         "demo/crm_analytics_demo.xml",
         "demo/crm_profitability_demo.xml",
+        "demo/crm_forecast_demo.xml",
     ],
     "installable": True,
 }

@@ -10,8 +10,12 @@ from odoo import http
 from odoo.exceptions import AccessError
 from odoo.http import request
 
-from ..models.crm_customer_profitability_export import XLSX_ROUTE, decode_ids
-from ..report.crm_profitability_xlsx import ProfitabilityXlsxWriter
+from ..models.crm_customer_profitability_export import (
+    REPORT_XLSX_ROUTE,
+    XLSX_ROUTE,
+    decode_ids,
+)
+from ..report.crm_profitability_xlsx import AnalyticsXlsxWriter, ProfitabilityXlsxWriter
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -23,6 +27,33 @@ class CrmProfitabilityXlsxController(http.Controller):
         change, so no CSRF token): the records are re-read as the logged-in
         user over all the companies that user may access, so record rules
         apply; any id the user cannot read refuses the whole file."""
+        return self._crm_xlsx_response(
+            "crm.customer.profitability",
+            ids,
+            lang,
+            ProfitabilityXlsxWriter,
+            "customer_profitability",
+        )
+
+    @http.route(
+        REPORT_XLSX_ROUTE, type="http", auth="user", methods=["GET"], readonly=True
+    )
+    def crm_analytics_report_xlsx(self, model="", ids="", lang=None, **_kwargs):
+        """The same download for the other analytics reports (attribution,
+        people...): only models mixing in the report export are served."""
+        env = request.env
+        # only the mixin defines _crm_report_title: no other model is served
+        if model not in env or not hasattr(env[model], "_crm_report_title"):
+            raise NotFound()
+        return self._crm_xlsx_response(
+            model,
+            ids,
+            lang,
+            lambda env, path: AnalyticsXlsxWriter(env, path, model),
+            model.replace(".", "_"),
+        )
+
+    def _crm_xlsx_response(self, model_name, ids, lang, writer, filename):
         try:
             record_ids = decode_ids(ids)
         except (ValueError, TypeError, UnicodeDecodeError) as exc:
@@ -38,7 +69,7 @@ class CrmProfitabilityXlsxController(http.Controller):
                 allowed_company_ids=user.company_ids.ids,
             )
         )
-        model = env["crm.customer.profitability"]
+        model = env[model_name]
         try:
             model.check_access("read")
         except AccessError as exc:
@@ -47,20 +78,21 @@ class CrmProfitabilityXlsxController(http.Controller):
         if len(ordered_ids) != len(set(record_ids)):
             # Deleted or not readable (company, record rules): no partial file.
             raise NotFound()
-        fd, path = tempfile.mkstemp(prefix="crm_profitability_", suffix=".xlsx")
+        fd, path = tempfile.mkstemp(prefix="crm_analytics_", suffix=".xlsx")
         os.close(fd)
         try:
-            ProfitabilityXlsxWriter(env, path).write_rows(ordered_ids)
+            writer(env, path).write_rows(ordered_ids)
             size = os.path.getsize(path)
             handle = open(path, "rb")  # noqa: SIM115 - closed by the response
         finally:
             # The open handle keeps the data; the name goes at once.
             os.unlink(path)
-        filename = env._("customer_profitability") + ".xlsx"
+        if model_name == "crm.customer.profitability":
+            filename = env._("customer_profitability")
         headers = [
             ("Content-Type", XLSX_MIMETYPE),
             ("Content-Length", str(size)),
-            ("Content-Disposition", http.content_disposition(filename)),
+            ("Content-Disposition", http.content_disposition(filename + ".xlsx")),
             ("X-Content-Type-Options", "nosniff"),
             ("Cache-Control", "no-store"),
         ]

@@ -8,6 +8,8 @@ from . import crm_profitability_job
 from . import crm_customer_profitability
 from . import res_company
 from . import res_config_settings
+from . import crm_partner_next_offer
 from . import res_partner
 from . import utm
 from . import mailing_mailing
+from . import crm_revenue_forecast

@@ -8,6 +8,8 @@ from odoo import models
 from odoo.exceptions import UserError
 
 XLSX_ROUTE = "/crm_analytics/profitability/xlsx"
+# the XLSX of the other reports (attribution, people...): the model in the url
+REPORT_XLSX_ROUTE = "/crm_analytics/report/xlsx"
 # Above this length the id list goes into the url compressed (delta + zlib).
 _PLAIN_IDS_MAX = 1500
 # Record ids are PostgreSQL integers: a larger one is malformed, not a 500.
@@ -101,16 +103,38 @@ class CrmCustomerProfitabilityExport(models.AbstractModel):
     def action_export_xlsx(self):
         """An ``ir.actions.act_url`` downloading these records as XLSX in the
         user's language (the context's, else the user's)."""
-        self.check_access("read")
-        records = self.exists()
-        if not records and self:
-            raise UserError(self.env._("The selected records no longer exist."))
-        lang = self.env.context.get("lang") or self.env.user.lang or "en_US"
-        # urlencode: the context's lang is the caller's text, not a url part
-        query = urlencode({"ids": encode_ids(records.ids), "lang": lang})
-        url = f"{XLSX_ROUTE}?{query}"
-        return {
-            "type": "ir.actions.act_url",
-            "url": url,
-            "target": "self",
-        }
+        return xlsx_export_action(self, XLSX_ROUTE)
+
+
+def xlsx_export_action(records, route, **params):
+    """The download action of ``records`` as XLSX at ``route``: rights checked,
+    the ids and the reader's language in the url (the route checks again)."""
+    records.check_access("read")
+    existing = records.exists()
+    if not existing and records:
+        raise UserError(records.env._("The selected records no longer exist."))
+    env = records.env
+    lang = env.context.get("lang") or env.user.lang or "en_US"
+    # urlencode: the context's lang is the caller's text, not a url part
+    query = urlencode(dict(params, ids=encode_ids(existing.ids), lang=lang))
+    return {"type": "ir.actions.act_url", "url": f"{route}?{query}", "target": "self"}
+
+
+class CrmAnalyticsReportExport(models.AbstractModel):
+    """XLSX export of a report model of the analytical CRM (attribution,
+    people, segments...), with the profitability export's machinery: the model
+    gives ``_crm_xlsx_columns`` ((field, width) pairs), ``_crm_xlsx_summed``
+    and ``_crm_report_title()``; its PDF is ``report_analytics_table``."""
+
+    _name = "crm.analytics.report.export"
+    _description = "Analytics Report Export"
+
+    _crm_xlsx_columns = ()
+    _crm_xlsx_summed = ()
+
+    def _crm_report_title(self):
+        """The report's name in the reader's language (its model's name)."""
+        return self.env["ir.model"]._get(self._name).name or self._description
+
+    def action_export_xlsx(self):
+        return xlsx_export_action(self, REPORT_XLSX_ROUTE, model=self._name)

@@ -46,12 +46,7 @@ class CrmProfitabilitySql(models.AbstractModel):
                        SUM(-line.balance) AS revenue, SUM(line.quantity) AS quantity
                   FROM account_move_line line
                   JOIN account_move move ON move.id = line.move_id
-                 WHERE line.company_id = %(company)s
-                   AND move.state = 'posted'
-                   AND move.move_type IN ('out_invoice', 'out_refund')
-                   AND line.display_type = 'product'
-                   AND line.account_id IS NOT NULL
-                   AND move.invoice_date BETWEEN %(date_from)s AND %(date_to)s
+                 WHERE %(revenue_lines)s
               GROUP BY line.partner_id, move.move_type,
                        line.company_id, line.product_id, line.product_uom_id
                    ) line
@@ -64,9 +59,29 @@ class CrmProfitabilitySql(models.AbstractModel):
                 """,
             qty=_QUANTITY,
             cost=_STANDARD_PRICE,
-            company=company.id,
-            date_from=date_from,
-            date_to=date_to,
+            revenue_lines=self._prof_revenue_lines(company, date_from, date_to),
+        )
+
+    @api.model
+    def _prof_revenue_lines(self, company, date_from=None, date_to=None):
+        """The one revenue definition of the analytical CRM, as a condition on
+        ``account_move_line line`` joined to its ``account_move move``: the
+        product lines of the company's posted customer invoices and credit notes
+        (account.invoice.report's price_subtotal in the company currency is
+        ``-line.balance`` of these lines), dated in the period when one is given.
+        Profitability, the revenue forecast and attribution all sum it."""
+        return SQL(
+            """line.company_id = %(company)s
+                   AND move.state = 'posted'
+                   AND move.move_type IN ('out_invoice', 'out_refund')
+                   AND line.display_type = 'product'
+                   AND line.account_id IS NOT NULL
+                   AND %(period)s""",
+            # a company, or an SQL expression (a column of a view's other table)
+            company=company if isinstance(company, SQL) else company.id,
+            period=SQL("move.invoice_date BETWEEN %s AND %s", date_from, date_to)
+            if date_from and date_to
+            else SQL("TRUE"),
         )
 
     @api.model

@@ -11,7 +11,8 @@ _logger = logging.getLogger(__name__)
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "crm.partner.next.offer"]
 
     crm_grade = fields.Selection(
         GRADES,

@@ -138,13 +138,25 @@ def sheet_name(name):
     return name[:31] or "Sheet1"
 
 
-class ProfitabilityXlsxWriter:
-    """Writes the records ``ids`` (already checked readable) of ``env`` (the
-    reader's environment, its ``lang`` set) into the file ``path``."""
+class AnalyticsXlsxWriter:
+    """Writes the records ``ids`` (already checked readable) of ``model_name``
+    into the file ``path``, in the language of ``env`` (its ``lang`` set): the
+    machinery of every XLSX export of the analytical CRM. ``columns`` are
+    (field, width) pairs (headers: the fields' labels), ``summed`` the fields
+    totalled per currency at the bottom, ``title`` the sheet name; a record's
+    currency is its ``currency_id``. Profitability sets its own below; the other
+    reports give theirs on their model (``_crm_xlsx_columns``...)."""
 
-    def __init__(self, env, path):
+    model_name = None
+    columns = ()
+    summed = ()
+
+    def __init__(self, env, path, model_name=None):
         self.env = env
-        self.model = env["crm.customer.profitability"]
+        self.model = env[model_name or self.model_name]
+        if model_name:
+            self.columns = self.model._crm_xlsx_columns
+            self.summed = self.model._crm_xlsx_summed
         self.lang = env["res.lang"]._lang_get(env.lang or "en_US") or env[
             "res.lang"
         ]._lang_get("en_US")
@@ -152,6 +164,9 @@ class ProfitabilityXlsxWriter:
             path, {"constant_memory": True, "strings_to_numbers": False}
         )
         self.formats = {}
+
+    def _title(self):
+        return self.model._crm_report_title()
 
     def _format(self, key, **props):
         if key not in self.formats:
@@ -177,7 +192,7 @@ class ProfitabilityXlsxWriter:
     def _headers(self, sheet):
         header = self._format("header", bold=True, text_wrap=True, valign="top")
         fields = self.model._fields
-        for col, (fname, width) in enumerate(COLUMNS):
+        for col, (fname, width) in enumerate(self.columns):
             label = fields[fname]._description_string(self.env)
             sheet.set_column(col, col, width)
             sheet.write_string(0, col, label, header)
@@ -186,11 +201,14 @@ class ProfitabilityXlsxWriter:
     def _write_record(self, sheet, row, rec, formats):
         fields = self.model._fields
         money = self._currency_format(rec.currency_id)
-        for col, (fname, _width) in enumerate(COLUMNS):
+        for col, (fname, _width) in enumerate(self.columns):
             field = fields[fname]
             value = rec[fname]
             if field.type == "many2one":
                 sheet.write_string(row, col, value.display_name or "")
+            elif field.type == "selection":
+                labels = dict(field._description_selection(self.env))
+                sheet.write_string(row, col, str(labels.get(value, value or "")))
             elif field.type == "date":
                 if value:
                     sheet.write_datetime(row, col, value, formats["date"])
@@ -211,15 +229,16 @@ class ProfitabilityXlsxWriter:
         for currency, sums in totals.items():
             text = f"{label} ({currency.name})" if len(totals) > 1 else label
             sheet.write_string(row, 0, text, bold)
-            for col, (fname, _width) in enumerate(COLUMNS):
+            for col, (fname, _width) in enumerate(self.columns):
                 if fname in sums:
+                    integer = self.model._fields[fname].type == "integer"
                     fmt = (
                         self._format("integer", num_format="#,##0")
-                        if fname == "invoice_count"
+                        if integer
                         else self._currency_format(currency)
                     )
                     value = sums[fname]
-                    if fname != "invoice_count":
+                    if not integer:
                         value = currency.round(value)
                     sheet.write_number(row, col, value, fmt)
             row += 1
@@ -228,14 +247,12 @@ class ProfitabilityXlsxWriter:
     def write_rows(self, ordered_ids):
         """Write the rows in ``ordered_ids`` order, reading ``BATCH_SIZE``
         records at a time and dropping them from the cache after each batch."""
-        sheet = self.workbook.add_worksheet(
-            sheet_name(self.env._("Customer Profitability"))
-        )
+        sheet = self.workbook.add_worksheet(sheet_name(self._title()))
         if self.lang.direction == "rtl":
             sheet.right_to_left()
         self._headers(sheet)
         formats = self._cell_formats()
-        fnames = [fname for fname, _width in COLUMNS] + ["currency_id"]
+        fnames = [fname for fname, _width in self.columns] + ["currency_id"]
         totals = {}
         row = 1
         for start in range(0, len(ordered_ids), BATCH_SIZE):
@@ -243,13 +260,24 @@ class ProfitabilityXlsxWriter:
             batch.fetch(fnames)
             for rec in batch:
                 self._write_record(sheet, row, rec, formats)
-                sums = totals.setdefault(rec.currency_id, dict.fromkeys(SUMMED, 0))
-                for fname in SUMMED:
+                sums = totals.setdefault(rec.currency_id, dict.fromkeys(self.summed, 0))
+                for fname in self.summed:
                     sums[fname] += rec[fname]
                 row += 1
             # Keep memory flat: forget this batch (and its partners) before the next.
             self.env.invalidate_all()
         if ordered_ids:
-            sheet.autofilter(0, 0, row - 1, len(COLUMNS) - 1)
+            sheet.autofilter(0, 0, row - 1, len(self.columns) - 1)
         self._write_totals(sheet, row, totals)
         self.workbook.close()
+
+
+class ProfitabilityXlsxWriter(AnalyticsXlsxWriter):
+    """The XLSX of ``crm.customer.profitability`` records."""
+
+    model_name = "crm.customer.profitability"
+    columns = COLUMNS
+    summed = SUMMED
+
+    def _title(self):
+        return self.env._("Customer Profitability")

@@ -10,3 +10,6 @@ from . import test_crm_profitability_costs
 from . import test_crm_analytics_list_headers
 from . import test_crm_profitability_engine
 from . import test_crm_profitability_attacks
+from . import test_crm_revenue_forecast
+from . import test_crm_attribution
+from . import test_crm_people_offer
