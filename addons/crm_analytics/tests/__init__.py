@@ -13,3 +13,4 @@ from . import test_crm_profitability_attacks
 from . import test_crm_revenue_forecast
 from . import test_crm_attribution
 from . import test_crm_people_offer
+from . import test_crm_analytics_reports_export
