@@ -5,3 +5,4 @@ from . import crm_attribution_report
 from . import crm_salesperson_report
 from . import crm_agent_report
 from . import crm_analytics_report
+from . import crm_revenue_forecast_chart

@@ -110,6 +110,20 @@ class TestCrmRevenueForecast(AccountTestInvoicingCommon):
             self.assertAlmostEqual(record.amount, max(0.0, round(predicted[0], 2)))
         self.assertEqual(backtest[0].method, engine.METHOD_MEAN)
         self.assertEqual(ahead[0].method, engine.METHOD_TREND)
+        # the chart draws both series from these records
+        chart = (
+            self.env["crm.revenue.forecast.chart"]
+            .with_user(self.analyst)
+            .search([("company_id", "=", self.company.id)])
+        )
+        forecast = chart.filtered(lambda r: r.series == "forecast")
+        actual = chart.filtered(lambda r: r.series == "actual")
+        self.assertEqual(len(forecast), 12)
+        self.assertEqual(actual.mapped("date"), expected_months)
+        self.assertEqual(actual.mapped("value"), backtest.mapped("actual"))
+        self.assertEqual(
+            sorted(forecast.mapped("value")), sorted(records.mapped("amount"))
+        )
 
     def test_backtest_error_matches_stored_records(self):
         records = self._compute()
@@ -154,6 +168,11 @@ class TestCrmRevenueForecast(AccountTestInvoicingCommon):
         with self.assertRaises(AccessError):
             other.action_compute(self.company.id)
         self.assertFalse(other.search([("company_id", "=", self.company.id)]))
+        self.assertFalse(
+            self.env["crm.revenue.forecast.chart"]
+            .with_user(self.analyst_b)
+            .search([("company_id", "=", self.company.id)])
+        )
         outsider = new_test_user(
             self.env, login="fc_outsider", groups="base.group_user"
         )
