@@ -10,6 +10,11 @@ from odoo.addons.mail.tests.common import mail_new_test_user
 LIST_ACTIONS = [
     "crm_analytics.crm_customer_profitability_action",
     "crm_analytics.crm_profitability_profile_action",
+    "crm_analytics.crm_pipeline_forecast_report_action",
+    "crm_analytics.crm_revenue_forecast_action",
+    "crm_analytics.crm_attribution_report_action",
+    "crm_analytics.crm_salesperson_report_action",
+    "crm_analytics.crm_agent_report_action",
 ]
 
 
