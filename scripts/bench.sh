@@ -13,7 +13,7 @@ shift
 DB="${CRM_SUITE_BENCH_DB:-crm_suite_bench}"
 # the addon a benchmark needs on the database (crm_suite unless said here)
 case "$name" in
-    profitability) module=crm_analytics ;;
+    profitability | forecast) module=crm_analytics ;;
     *) module=crm_suite ;;
 esac
 setup_all
