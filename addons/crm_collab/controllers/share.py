@@ -129,17 +129,9 @@ class CrmDocumentShareController(http.Controller):
     def _open_share(self, token, action, password=None):
         """``(share, None)`` when the visitor may use the share now, else
         ``(share or None, response)`` with the page that says why."""
-        wait = retry_after("token")
-        if wait:
-            return None, self._throttled(wait)
         share = request.env["crm.document.share"]._find_by_token(token)
         if not share:
-            count_failure("token")
-            return None, render(
-                "crm_collab.crm_share_refused",
-                {"reason": "not_found"},
-                status=404,
-            )
+            return None, self._unknown_token()
         Log = request.env["crm.document.share.log"]
         state = share.state
         if state != "active":
@@ -171,6 +163,17 @@ class CrmDocumentShareController(http.Controller):
             unlocked = list(request.session.get(UNLOCKED_KEY) or [])
             request.session[UNLOCKED_KEY] = (unlocked + [token_digest(token)])[-20:]
         return share, None
+
+    def _unknown_token(self):
+        """404 for a token that names nothing; a client guessing tokens is
+        slowed down (429), while the valid links it has keep working."""
+        wait = retry_after("token")
+        if wait:
+            return self._throttled(wait)
+        count_failure("token")
+        return render(
+            "crm_collab.crm_share_refused", {"reason": "not_found"}, status=404
+        )
 
     def _is_unlocked(self, token):
         return token_digest(token) in (request.session.get(UNLOCKED_KEY) or [])
@@ -219,15 +222,9 @@ class CrmDocumentShareController(http.Controller):
         sitemap=False,
     )
     def crm_document_request(self, token, **_kwargs):
-        wait = retry_after("token")
-        if wait:
-            return self._throttled(wait)
         doc_request = request.env["crm.document.request"]._find_by_token(token)
         if not doc_request:
-            count_failure("token")
-            return render(
-                "crm_collab.crm_share_refused", {"reason": "not_found"}, status=404
-            )
+            return self._unknown_token()
         if doc_request.state != "pending":
             return render(
                 "crm_collab.crm_document_request_page",

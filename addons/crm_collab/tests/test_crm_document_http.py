@@ -229,6 +229,19 @@ class TestCrmDocumentRoutes(CrmDocumentFixturesMixin, HttpCase):
         )
         self.assertEqual(response.status_code, 403)
 
+    def test_token_guessing_throttled_valid_links_still_work(self):
+        share = self._new_share(self.doc_a)
+        token = self._token_of(share)
+        statuses = [
+            self._get(f"/crm/share/guess{index:027d}").status_code
+            for index in range(31)
+        ]
+        self.assertEqual(statuses[:30], [404] * 30)
+        self.assertEqual(statuses[30], 429)
+        self.assertEqual(self._get(f"/crm/share/{token}").status_code, 200)
+        self.clock.time.return_value += PERIOD + 1
+        self.assertEqual(self._get(f"/crm/share/guess{0:027d}").status_code, 404)
+
     def test_request_link_upload(self):
         request = self.env["crm.document.request"].create(
             {

@@ -42,11 +42,37 @@ class TestCrmDocumentQueries(CrmDocumentFixturesMixin, TransactionCase):
             limit=80,
         )
 
+    def _add_documents_sql(self, count):
+        """``count`` more documents in the workspace, in one INSERT."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            INSERT INTO crm_document (name, folder_id, partner_id, company_id,
+                                      owner_id, active, create_uid, write_uid,
+                                      create_date, write_date)
+            SELECT 'bulk ' || n || '.pdf', %(folder)s, %(partner)s, %(company)s,
+                   %(uid)s, TRUE, %(uid)s, %(uid)s,
+                   now() - n * interval '1 minute', now() - n * interval '1 minute'
+            FROM generate_series(1, %(count)s) n
+            """,
+            {
+                "folder": self.folder_a_contracts.id,
+                "partner": self.customer_a.id,
+                "company": self.folder_a_contracts.company_id.id,
+                "uid": self.user_collaborator.id,
+                "count": count,
+            },
+        )
+        self.env.invalidate_all()
+
     def test_first_page_constant_queries(self):
-        self._add_documents(100)
+        self._add_documents(20)
         self._first_page()  # warm caches (rules, fields)
         with self.assertQueryCount(7):
-            self._first_page()
-        self._add_documents(400)
+            result = self._first_page()
+        self.assertEqual(result["length"], 22)
+        self._add_documents_sql(10_000)
         with self.assertQueryCount(7):
-            self._first_page()
+            result = self._first_page()
+        self.assertEqual(len(result["records"]), 80)
+        self.assertEqual(result["length"], 10_022)
