@@ -140,7 +140,7 @@ class CrmDocumentShareController(http.Controller):
         if share.max_downloads and share.download_count >= share.max_downloads:
             Log._log(share, action, "limit")
             return share, self._refuse(share, "limit")
-        if share.has_password and not self._is_unlocked(token):
+        if share._password_required() and not self._is_unlocked(token):
             if password is None or request.httprequest.method != "POST":
                 Log._log(share, action, "password_required")
                 status = 200 if action == "view" else 403

@@ -7,6 +7,9 @@ from odoo.exceptions import UserError
 
 from ..engines.document_files import clean_file_name, is_active_mimetype
 
+# context key of the methods that set a document's file (and versions)
+SET_FILE_KEY = "crm_document_set_file"
+
 
 class CrmDocument(models.Model):
     """A customer document: its current file is an ``ir.attachment`` in the
@@ -137,14 +140,28 @@ class CrmDocument(models.Model):
     # CRUD
     # ------------------------------------------------------------
 
+    def _check_file_fields(self, vals):
+        """The file is set by ``_set_file`` only: an ``attachment_id`` given
+        over RPC could name any attachment (another customer's, another
+        company's) and a share link would then serve it."""
+        if "attachment_id" in vals and not self.env.context.get(SET_FILE_KEY):
+            raise UserError(
+                self.env._(
+                    "Upload the file in the Content field: a document keeps its "
+                    "own file."
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._check_file_fields(vals)
             if "name" in vals:
                 vals["name"] = clean_file_name(vals["name"])
         return super().create(vals_list)
 
     def write(self, vals):
+        self._check_file_fields(vals)
         if "name" in vals:
             vals["name"] = clean_file_name(vals["name"])
         if "datas" in vals or "lock_uid" in vals:
@@ -201,7 +218,9 @@ class CrmDocument(models.Model):
         attachment = attachment.create(values)
         previous = self.attachment_id
         if previous:
-            self.env["crm.document.version"].create(
+            self.env["crm.document.version"].with_context(
+                **{SET_FILE_KEY: True}
+            ).create(
                 {
                     "document_id": self.id,
                     "attachment_id": previous.id,
@@ -213,8 +232,8 @@ class CrmDocument(models.Model):
                     "file_name": previous.name,
                 }
             )
-        # sudo: attachment_id is read-only in the views, set by this method only
-        self.sudo().attachment_id = attachment
+        # sudo: attachment_id is set by this method only (see _check_file_fields)
+        self.sudo().with_context(**{SET_FILE_KEY: True}).attachment_id = attachment
         return True
 
     @api.model

@@ -230,6 +230,14 @@ class CrmDocumentShare(models.Model):
         shares._set_new_token()
         return shares
 
+    def write(self, vals):
+        res = super().write(vals)
+        if "document_ids" in vals or "folder_id" in vals:
+            # shares only what the user reads, after a change as at creation
+            self.document_ids.check_access("read")
+            self.folder_id.check_access("read")
+        return res
+
     def _set_new_token(self):
         for share in self:
             token = new_token()
@@ -303,12 +311,20 @@ class CrmDocumentShare(models.Model):
         # sudo: the visitor proved the token; what it unlocks is checked next
         return self.sudo().browse(row[0])
 
-    def _check_password(self, password):
+    def _password_crypt(self):
         self.ensure_one()
         self.env.cr.execute(
             SQL("SELECT password_crypt FROM crm_document_share WHERE id = %s", self.id)
         )
-        crypt = self.env.cr.fetchone()[0]
+        return self.env.cr.fetchone()[0]
+
+    def _password_required(self):
+        """Whether the link asks for a password: the stored hash decides,
+        not the informative ``has_password`` (fail closed)."""
+        return bool(self._password_crypt())
+
+    def _check_password(self, password):
+        crypt = self._password_crypt()
         if not crypt:
             return True
         try:

@@ -1,6 +1,9 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .crm_document import SET_FILE_KEY
 
 
 class CrmDocumentVersion(models.Model):
@@ -26,13 +29,24 @@ class CrmDocumentVersion(models.Model):
     checksum = fields.Char(readonly=True)
     mimetype = fields.Char(readonly=True)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.context.get(SET_FILE_KEY):
+            raise UserError(self.env._("Versions are made by uploading a new file."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.context.get(SET_FILE_KEY):
+            raise UserError(self.env._("Versions cannot be changed."))
+        return super().write(vals)
+
     def action_restore(self):
         self.ensure_one()
         document = self.document_id
         document.check_access("write")
         document._check_unlocked()
         current = document.attachment_id
-        self.create(
+        self.with_context(**{SET_FILE_KEY: True}).create(
             {
                 "document_id": document.id,
                 "attachment_id": current.id,
@@ -45,7 +59,9 @@ class CrmDocumentVersion(models.Model):
             }
         )
         # sudo: attachment_id is set only by the document's own methods
-        document.sudo().attachment_id = self.attachment_id
+        document.sudo().with_context(
+            **{SET_FILE_KEY: True}
+        ).attachment_id = self.attachment_id
         document.message_post(
             body=self.env._(
                 "Version of %(date)s restored.",

@@ -314,3 +314,39 @@ class TestCrmDocument(CrmDocumentFixturesMixin, TransactionCase):
             self.doc_a.action_unlock(),
         ):
             self.assertTrue(result)
+
+    def test_rpc_cannot_point_a_document_at_another_file(self):
+        """attachment_id and versions are set by the document itself: given
+        over RPC they could name any attachment, which a share would serve."""
+        foreign = self.doc_b.attachment_id
+        Document = self.env["crm.document"].with_user(self.user_collaborator)
+        with self.assertRaises(UserError):
+            self.doc_a.with_user(self.user_collaborator).write(
+                {"attachment_id": foreign.id}
+            )
+        with self.assertRaises(UserError):
+            Document.create(
+                {
+                    "name": "steal",
+                    "folder_id": self.workspace_a.id,
+                    "attachment_id": foreign.id,
+                }
+            )
+        Version = self.env["crm.document.version"].with_user(self.user_collaborator)
+        with self.assertRaises(UserError):
+            Version.create({"document_id": self.doc_a.id, "attachment_id": foreign.id})
+        self.doc_a._set_file(b"second")
+        with self.assertRaises(UserError):
+            self.doc_a.version_ids.with_user(self.user_collaborator).write(
+                {"attachment_id": foreign.id}
+            )
+        # a share cannot be widened to what its owner does not read
+        share = self._new_share(self.doc_a, user_id=self.user_collaborator.id)
+        with self.assertRaises(AccessError):
+            share.with_user(self.user_collaborator).write(
+                {"document_ids": [(4, self.doc_secret.id)]}
+            )
+        # the stored hash decides, not has_password
+        protected = self._new_share(self.doc_a, password="x-y-z")
+        protected.sudo().has_password = False
+        self.assertTrue(protected._password_required())
