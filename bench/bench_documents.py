@@ -10,7 +10,7 @@ link of that document without a download limit. Then starts an Odoo server of
 its own on ``--port`` (threaded, no cron), logs in as ``admin`` for
 ``/web/content``, warms both routes up with a first, untimed download each,
 and downloads the same attachment through both routes ``--rounds`` times
-(alternating which goes first). For each download it reports the wall time
+(alternating which goes first; the median of each is compared). For each download it reports the wall time
 and how much the server process's resident memory grew (peak RSS sampled every
 20 ms during the download, minus the RSS just before it).
 
@@ -23,6 +23,7 @@ database first).
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import threading
@@ -189,17 +190,21 @@ def main():
             for name in order if round_ % 2 == 0 else reversed(order):
                 session, url = routes[name]
                 results[name].append(download(session, url, server.pid))
-        print(f"{args.size_mb} MB, {args.rounds} rounds (best time, largest growth):")
-        best = {}
+        print(f"{args.size_mb} MB, {args.rounds} rounds (median time, largest growth):")
+        median = {}
         for name, runs in results.items():
-            best[name] = min(run[0] for run in runs)
+            times = sorted(run[0] for run in runs)
+            median[name] = statistics.median(times)
             growth = max(run[2] for run in runs)
             print(
-                f"  {name:13} {best[name]:6.2f} s  "
-                f"{args.size_mb / best[name]:7.1f} MB/s  RSS growth {growth:6.1f} MB  "
-                f"(times: {', '.join(f'{run[0]:.2f}' for run in runs)})"
+                f"  {name:13} {median[name]:6.2f} s  "
+                f"{args.size_mb / median[name]:7.1f} MB/s  "
+                f"RSS growth {growth:6.1f} MB  "
+                f"(best {times[0]:.2f} s, worst {times[-1]:.2f} s, "
+                f"server RSS {rss_mb(server.pid):.0f} MB)"
             )
-        print(f"  ratio share/odoo: {best['share link'] / best['/web/content']:.2f}x")
+        ratio = median["share link"] / median["/web/content"]
+        print(f"  ratio share/odoo (medians): {ratio:.2f}x")
     finally:
         server.terminate()
         server.wait(timeout=30)
