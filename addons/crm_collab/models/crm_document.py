@@ -72,6 +72,7 @@ class CrmDocument(models.Model):
     file_size = fields.Integer(related="attachment_id.file_size", store=True)
     checksum = fields.Char(related="attachment_id.checksum", store=True)
     preview = fields.Binary(compute="_compute_preview")
+    preview_pdf = fields.Binary(string="PDF Preview", compute="_compute_preview")
     preview_kind = fields.Selection(
         [("image", "Image"), ("pdf", "PDF"), ("none", "None")],
         compute="_compute_preview",
@@ -118,14 +119,15 @@ class CrmDocument(models.Model):
         for document in self:
             mimetype = document.mimetype or ""
             if mimetype.startswith("image/") and not is_active_mimetype(mimetype):
-                document.preview_kind = "image"
-                document.preview = document.attachment_id.datas
+                kind = "image"
             elif mimetype == "application/pdf":
-                document.preview_kind = "pdf"
-                document.preview = False
+                kind = "pdf"
             else:
-                document.preview_kind = "none"
-                document.preview = False
+                kind = "none"
+            data = document.attachment_id.datas if kind != "none" else False
+            document.preview_kind = kind
+            document.preview = data if kind == "image" else False
+            document.preview_pdf = data if kind == "pdf" else False
 
     def _compute_version_count(self):
         counts = dict(

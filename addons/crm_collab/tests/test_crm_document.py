@@ -350,3 +350,28 @@ class TestCrmDocument(CrmDocumentFixturesMixin, TransactionCase):
         protected = self._new_share(self.doc_a, password="x-y-z")
         protected.sudo().has_password = False
         self.assertTrue(protected._password_required())
+
+    def test_share_email_in_recipient_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        recipient = self.env["res.partner"].create(
+            {"name": "Claire", "email": "claire@example.com", "lang": "fr_FR"}
+        )
+        share = self._new_share(self.doc_a, partner_id=recipient.id)
+        template = self.env.ref("crm_collab.mail_template_crm_document_share")
+        self.assertEqual(template._render_lang(share.ids)[share.id], "fr_FR")
+        share.with_user(self.user_collab_manager).action_send_email()
+        mail = self.env["mail.mail"].search(
+            [("recipient_ids", "in", recipient.ids)], order="id desc", limit=1
+        )
+        self.assertIn(share.url, mail.body_html)
+        share.action_revoke()
+        with self.assertRaises(UserError):
+            share.action_send_email()
+        request = self.env["crm.document.request"].create(
+            {"name": "ID", "partner_id": recipient.id}
+        )
+        self.assertTrue(request.action_send())
+        mail = self.env["mail.mail"].search(
+            [("recipient_ids", "in", recipient.ids)], order="id desc", limit=1
+        )
+        self.assertIn(request.url, mail.body_html)

@@ -262,6 +262,30 @@ class TestCrmDocumentRoutes(CrmDocumentFixturesMixin, HttpCase):
         self.assertEqual(self._get(f"/crm/request/{token}").status_code, 410)
         self.assertEqual(self._get(f"/crm/request/{token[:-3]}abc").status_code, 404)
 
+    def test_portal_request_upload_by_own_customer_only(self):
+        request = self.env["crm.document.request"].create(
+            {"name": "Signed offer", "partner_id": self.customer_a.id}
+        )
+        self.authenticate(self.portal_b.login, self.portal_b.login)
+        response = self._post(
+            f"/my/documents/request/{request.id}/upload",
+            files={"file": ("b.pdf", self.PDF)},
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 404)
+        self.authenticate(self.portal_a.login, self.portal_a.login)
+        self.assertIn("Signed offer", self._get("/my/documents").text)
+        response = self._post(
+            f"/my/documents/request/{request.id}/upload",
+            files={"file": ("a.pdf", self.PDF)},
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 303)
+        self.env.invalidate_all()
+        self.assertEqual(request.state, "done")
+        self.assertEqual(request.document_id.name, "a.pdf")
+        self.assertEqual(request.document_id.folder_id, self.workspace_a)
+
     def test_portal_customers_see_only_their_own(self):
         self.authenticate(self.portal_a.login, self.portal_a.login)
         page = self._get("/my/documents")
