@@ -100,7 +100,7 @@ class CrmDocumentCustomerPortal(CustomerPortal):
         )
         if not doc_request:
             raise request.not_found()
-        name, content, error = read_upload(
+        name, content, error, _status = read_upload(
             request.httprequest.files.get("file"), doc_request.company_id
         )
         if error:

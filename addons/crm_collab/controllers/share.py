@@ -97,10 +97,9 @@ class CrmDocumentShareController(http.Controller):
                 status=403,
             )
         upload = request.httprequest.files.get("file")
-        name, content, error = read_upload(upload, share.company_id)
+        name, content, error, status = read_upload(upload, share.company_id)
         if error:
             Log._log(share, "upload", "refused", file_name=name)
-            status = 413 if content is None and name and "MB" in error else 400
             return self._render_share(share, token, error=error, status=status)
         document = request.env["crm.document"]._create_from_upload(
             share._upload_folder(),
@@ -233,14 +232,14 @@ class CrmDocumentShareController(http.Controller):
             )
         values = {"doc_request": doc_request, "token": token}
         if request.httprequest.method == "POST":
-            name, content, error = read_upload(
+            name, content, error, status = read_upload(
                 request.httprequest.files.get("file"), doc_request.company_id
             )
             if error:
                 return render(
                     "crm_collab.crm_document_request_page",
                     dict(values, error=error),
-                    status=400,
+                    status=status,
                 )
             doc_request._receive(name, content)
             values["received"] = name

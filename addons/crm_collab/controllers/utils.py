@@ -74,29 +74,27 @@ def forbidden_extensions():
 
 
 def read_upload(upload, company):
-    """``(name, content, error)`` of an uploaded file: the name as a plain
-    string, the content read up to one byte past the company's limit (a huge
-    file is never read whole), an error text when it is refused."""
+    """``(name, content, error, status)`` of an uploaded file: the name as a
+    plain string, the content read up to one byte past the company's limit (a
+    huge file is never read whole); when it is refused, the error text and
+    the HTTP status to answer with (content None)."""
     env = request.env
     if not upload or not upload.filename:
-        return None, None, env._("Choose a file to upload.")
+        return None, None, env._("Choose a file to upload."), 400
     name = clean_file_name(upload.filename)
     if is_forbidden(name, forbidden_extensions()):
-        return name, None, env._("Files of this type cannot be uploaded.")
+        return name, None, env._("Files of this type cannot be uploaded."), 400
     max_bytes = max(company.crm_document_upload_max_mb, 1) * MEGABYTE
     content = upload.read(max_bytes + 1)
     if len(content) > max_bytes:
-        return (
-            name,
-            None,
-            env._(
-                "The file is larger than %(limit)s MB: send a smaller one.",
-                limit=company.crm_document_upload_max_mb,
-            ),
+        error = env._(
+            "The file is larger than %(limit)s MB: send a smaller one.",
+            limit=company.crm_document_upload_max_mb,
         )
+        return name, None, error, 413
     if not content:
-        return name, None, env._("The file is empty.")
-    return name, content, None
+        return name, None, env._("The file is empty."), 400
+    return name, content, None, 200
 
 
 def stream_document(document_sudo):
