@@ -7,7 +7,10 @@ constant time) before anything else, every request re-checks the share's
 state server-side, and what it unlocks is searched from the share itself
 (``_shared_documents``), never from an id the visitor sends. The routes take
 no CSRF token: they act on no session authority (the token in the address is
-the capability) and scripts and mail clients post to them."""
+the capability) and scripts and mail clients post to them. They are not
+``website`` routes: the address stays exactly the one shared (no language
+prefix, no redirect); the page is in the visitor's language from the
+browser's ``Accept-Language``."""
 
 from odoo import http
 from odoo.http import request
@@ -37,7 +40,6 @@ class CrmDocumentShareController(http.Controller):
         auth="public",
         methods=["GET", "POST"],
         csrf=False,
-        website=True,
         sitemap=False,
     )
     def crm_share_page(self, token, password=None, **_kwargs):
@@ -56,7 +58,6 @@ class CrmDocumentShareController(http.Controller):
         auth="public",
         methods=["GET", "POST"],
         csrf=False,
-        website=True,
         sitemap=False,
     )
     def crm_share_download(self, token, document_id, password=None, **_kwargs):
@@ -80,7 +81,6 @@ class CrmDocumentShareController(http.Controller):
         auth="public",
         methods=["POST"],
         csrf=False,
-        website=True,
         sitemap=False,
     )
     def crm_share_upload(self, token, password=None, **_kwargs):
@@ -217,7 +217,6 @@ class CrmDocumentShareController(http.Controller):
         auth="public",
         methods=["GET", "POST"],
         csrf=False,
-        website=True,
         sitemap=False,
     )
     def crm_document_request(self, token, **_kwargs):

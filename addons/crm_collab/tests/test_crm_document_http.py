@@ -147,6 +147,22 @@ class TestCrmDocumentRoutes(CrmDocumentFixturesMixin, HttpCase):
         self.env.invalidate_all()
         self.assertEqual(expired.download_count, 0)
 
+    def test_refusal_page_in_the_visitor_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        view = self.env.ref("crm_collab.crm_share_refused")
+        view.update_field_translations(
+            "arch_db", {"fr_FR": {"This link has expired": "Ce lien a expiré"}}
+        )
+        share = self._new_share(self.doc_a)
+        share.expiration_date = fields.Datetime.now() - timedelta(minutes=1)
+        url = f"/crm/share/{self._token_of(share)}"
+        french = self._get(url, headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+        self.assertEqual(french.status_code, 410, french.headers.get("Location"))
+        self.assertIn("Ce lien a expiré", french.text)
+        self.opener.cookies.clear()
+        english = self._get(url, headers={"Accept-Language": "en-US"})
+        self.assertIn("This link has expired", english.text)
+
     def test_wrong_passwords_throttled_then_right_one_works(self):
         share = self._new_share(self.doc_a, password="open sesame")
         token = self._token_of(share)
