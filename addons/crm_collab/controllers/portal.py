@@ -69,7 +69,6 @@ class CrmDocumentCustomerPortal(CustomerPortal):
         "/my/documents/<int:document_id>/download",
         type="http",
         auth="user",
-        website=True,
         sitemap=False,
     )
     def portal_my_crm_document_download(self, document_id, **_kwargs):
@@ -88,7 +87,6 @@ class CrmDocumentCustomerPortal(CustomerPortal):
         type="http",
         auth="user",
         methods=["POST"],
-        website=True,
         sitemap=False,
     )
     def portal_my_crm_document_request_upload(self, request_id, **_kwargs):
