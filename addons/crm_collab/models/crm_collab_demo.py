@@ -181,6 +181,26 @@ class CrmCollabDemo(models.AbstractModel):
                         }
                     )
                     document._set_file(content, file_name=name)
+        # the demo portal user (portal / portal) finds a file and a request
+        portal_partner = self.env.ref("base.partner_demo_portal")
+        welcome = Document.create(
+            {
+                "name": "Welcome pack.pdf",
+                "folder_id": Folder._workspace_of(portal_partner).id,
+                "tag_ids": [(6, 0, tags["tag_contract"].ids)],
+            }
+        )
+        welcome._set_file(
+            _demo_pdf("Welcome pack", ["Your account manager: Mitchell Admin"]),
+            file_name=welcome.name,
+        )
+        self.env["crm.document.request"].create(
+            {
+                "name": "Proof of address",
+                "partner_id": portal_partner.id,
+                "due_date": fields.Date.context_today(self) + timedelta(days=10),
+            }
+        )
         # a second version of the proposal, a share link and a request
         proposal = Document.search(
             [("name", "=", "Office furniture proposal.pdf")], limit=1
