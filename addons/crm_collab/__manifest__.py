@@ -12,10 +12,20 @@
     "application": True,
     "depends": [
         "crm_suite",
+        "account",
     ],
     "data": [
         "security/crm_collab_security.xml",
         "views/crm_collab_landing.xml",
+        "security/crm_document_security.xml",
+        "security/ir.model.access.csv",
+        "data/crm_document_data.xml",
+        "data/crm_document_mail_templates.xml",
+        "views/crm_document_views.xml",
+        "views/crm_document_folder_views.xml",
+        "views/crm_document_share_views.xml",
+        "views/crm_document_public_templates.xml",
+        "views/crm_document_portal_templates.xml",
         "views/crm_collab_menus.xml",
     ],
     "assets": {
@@ -25,6 +35,7 @@
     },
     "demo": [
         "demo/crm_collab_demo.xml",
+        "demo/crm_document_demo.xml",
     ],
     "installable": True,
 }

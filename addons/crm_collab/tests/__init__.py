@@ -1,3 +1,6 @@
 from . import test_crm_collab_security
 from . import test_crm_collab_i18n
 from . import test_crm_collab_landing
+from . import test_crm_document
+from . import test_crm_document_queries
+from . import test_crm_document_http

@@ -1,6 +1,14 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.addons.crm_suite.tests.common import CrmSuiteUsersMixin
+from datetime import timedelta
+
+from odoo import fields
+
+from odoo.addons.crm_suite.tests.common import (
+    CrmSuiteFixturesMixin,
+    CrmSuitePortalMixin,
+    CrmSuiteUsersMixin,
+)
 
 
 class CrmCollabUsersMixin(CrmSuiteUsersMixin):
@@ -23,3 +31,83 @@ class CrmCollabUsersMixin(CrmSuiteUsersMixin):
                 ),
             }
         )
+
+
+class CrmDocumentFixturesMixin(
+    CrmCollabUsersMixin, CrmSuiteFixturesMixin, CrmSuitePortalMixin
+):
+    """Two companies, two customers with a workspace each, a restricted
+    folder, and small real files."""
+
+    PDF = (
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
+        b"trailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+
+    @classmethod
+    def _setup_crm_documents(cls):
+        cls._setup_crm_collab_users()
+        cls.env = cls.env(
+            context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True)
+        )
+        cls.company_b = cls.env["res.company"].create({"name": "Second Company"})
+        cls.user_collab_b = cls._new_company_user(
+            "crm_collab_user_b",
+            "base.group_user,crm_collab.group_crm_collab_user",
+            cls.company_b,
+        )
+        cls.customer_a = cls._new_customer_company("Alpha Customer")
+        cls.customer_b = cls._new_customer_company("Beta Customer")
+        cls.portal_a = cls._new_portal_user(
+            "doc_portal_a", "Ann Alpha", company=cls.customer_a
+        )
+        cls.portal_b = cls._new_portal_user(
+            "doc_portal_b", "Ben Beta", company=cls.customer_b
+        )
+        Folder = cls.env["crm.document.folder"]
+        cls.workspace_a = Folder._workspace_of(cls.customer_a)
+        cls.workspace_b = Folder._workspace_of(cls.customer_b)
+        cls.workspace_b.company_id = cls.company_b
+        cls.folder_a_contracts = Folder.create(
+            {"name": "Contracts", "parent_id": cls.workspace_a.id}
+        )
+        cls.folder_a_secret = Folder.create(
+            {
+                "name": "Board only",
+                "parent_id": cls.workspace_a.id,
+                "user_ids": [(6, 0, cls.user_collab_manager.ids)],
+            }
+        )
+        cls.folder_a_secret_sub = Folder.create(
+            {"name": "Minutes", "parent_id": cls.folder_a_secret.id}
+        )
+        cls.doc_a = cls._new_document("contract-a.pdf", cls.folder_a_contracts, cls.PDF)
+        cls.doc_a2 = cls._new_document("notes-a.txt", cls.workspace_a, b"alpha notes")
+        cls.doc_secret = cls._new_document(
+            "minutes.txt", cls.folder_a_secret_sub, b"board minutes"
+        )
+        cls.doc_b = cls._new_document("contract-b.txt", cls.workspace_b, b"beta only")
+
+    @classmethod
+    def _new_document(cls, name, folder, content, **values):
+        document = cls.env["crm.document"].create(
+            {"name": name, "folder_id": folder.id, **values}
+        )
+        document._set_file(content, file_name=name)
+        return document
+
+    @classmethod
+    def _new_share(cls, documents=None, folder=None, **values):
+        return cls.env["crm.document.share"].create(
+            {
+                "name": "Test share",
+                "document_ids": [(6, 0, documents.ids)] if documents else [],
+                "folder_id": folder.id if folder else False,
+                "expiration_date": fields.Datetime.now() + timedelta(days=7),
+                **values,
+            }
+        )
+
+    @staticmethod
+    def _token_of(share):
+        return share.url.rsplit("/", 1)[1]

@@ -28,11 +28,14 @@ class TestCrmCollabSecurity(CrmCollabUsersMixin, TransactionCase):
         self.assertIn("crm_collab.menu_crm_collab_root", collaborator_menus)
         self.assertIn("crm_collab.menu_crm_collab_customers", collaborator_menus)
         self.assertNotIn("crm_collab.menu_crm_collab_config", collaborator_menus)
-        # Sales Teams live in CRM Suite's configuration, not repeated here: the
-        # app's configuration menu stays hidden until a feature adds an entry.
+        # Sales Teams live in CRM Suite's configuration, not repeated here; the
+        # app's configuration holds the document tags.
         manager_menus = self._visible_menu_xmlids(self.user_collab_manager)
         self.assertIn("crm_suite.menu_crm_suite_config_teams", manager_menus)
-        self.assertNotIn("crm_collab.menu_crm_collab_config", manager_menus)
+        self.assertIn("crm_collab.menu_crm_collab_config", manager_menus)
+        self.assertIn("crm_collab.menu_crm_document_tag", manager_menus)
+        self.assertIn("crm_collab.menu_crm_document", collaborator_menus)
+        self.assertNotIn("crm_collab.menu_crm_document_share_log", collaborator_menus)
         self.assertIn("crm_collab.menu_crm_collab_overview", manager_menus)
         for user in (self.user_salesman, self.user_internal):
             self.assertNotIn(

@@ -97,3 +97,23 @@ class CrmSuiteRateLimit(models.Model):
                 fields.Datetime.subtract(fields.Datetime.now(), days=2),
             )
         )
+
+    @api.model
+    def _retry_after(self, key, limit, period_seconds):
+        """Seconds until ``key`` may be counted again: 0 while fewer than
+        ``limit`` hits were accepted in the last ``period_seconds``. Reads
+        only (a route checks it first, and counts with :meth:`_hit` only what
+        must count, e.g. a wrong password)."""
+        now = time.time()
+        self.env.cr.execute(
+            SQL("SELECT hit_times FROM crm_suite_rate_limit WHERE key = %s", key)
+        )
+        row = self.env.cr.fetchone()
+        recent = sorted(
+            stamp
+            for stamp in ((row and row[0]) or [])
+            if isinstance(stamp, int | float) and now - period_seconds < stamp <= now
+        )
+        if len(recent) < limit:
+            return 0
+        return max(int(recent[-limit] + period_seconds - now) + 1, 1)

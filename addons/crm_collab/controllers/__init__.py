@@ -1,0 +1,2 @@
+from . import share
+from . import portal
