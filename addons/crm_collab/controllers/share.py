@@ -146,12 +146,12 @@ class CrmDocumentShareController(http.Controller):
                 return share, render(
                     "crm_collab.crm_share_password", {"token": token}, status=status
                 )
-            wait = retry_after("password")
+            wait = retry_after("password", share)
             if wait:
                 Log._log(share, "password", "throttled")
                 return share, self._throttled(wait)
             if not share._check_password(password):
-                count_failure("password")
+                count_failure("password", share)
                 Log._log(share, "password", "wrong_password")
                 return share, render(
                     "crm_collab.crm_share_password",

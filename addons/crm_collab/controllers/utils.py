@@ -42,7 +42,7 @@ def render(template, values, status=200):
 
 
 def _limits(kind):
-    period = int(get_positive_param(request.env, PASSWORD_PERIOD_PARAM, 300))
+    period = int(get_positive_param(request.env, PASSWORD_PERIOD_PARAM, 60))
     if kind == "password":
         return int(get_positive_param(request.env, PASSWORD_ATTEMPTS_PARAM, 5)), period
     return int(get_positive_param(request.env, TOKEN_ATTEMPTS_PARAM, 30)), period
@@ -53,18 +53,25 @@ def _limiter():
     return request.env["crm.suite.rate.limit"].sudo()
 
 
-def retry_after(kind):
-    """Seconds this client must wait before trying ``kind`` again (0: now)."""
-    limit, period = _limits(kind)
-    return _limiter()._retry_after(
-        f"crm_share_{kind}:{client_address()}", limit, period
-    )
+def _key(kind, share):
+    # wrong passwords count per share and address: a visitor locked out of one
+    # link by its typos can still open the others it was given
+    scope = f":{share.id}" if share else ""
+    return f"crm_share_{kind}{scope}:{client_address()}"
 
 
-def count_failure(kind):
-    """Count a failed attempt (wrong password, unknown token) of this client."""
+def retry_after(kind, share=None):
+    """Seconds this client must wait before trying ``kind`` (on ``share``)
+    again (0: now)."""
     limit, period = _limits(kind)
-    _limiter()._hit(f"crm_share_{kind}:{client_address()}", limit, period)
+    return _limiter()._retry_after(_key(kind, share), limit, period)
+
+
+def count_failure(kind, share=None):
+    """Count a failed attempt (wrong password on ``share``, unknown token) of
+    this client."""
+    limit, period = _limits(kind)
+    _limiter()._hit(_key(kind, share), limit, period)
 
 
 def forbidden_extensions():

@@ -9,7 +9,7 @@ from odoo.tests import HttpCase, tagged
 
 from .common import CrmDocumentFixturesMixin
 
-PERIOD = 300
+PERIOD = 60
 
 
 @tagged("post_install", "-at_install")
@@ -181,6 +181,12 @@ class TestCrmDocumentRoutes(CrmDocumentFixturesMixin, HttpCase):
         response = self._post_public(f"/crm/share/{token}", {"password": "open sesame"})
         self.assertEqual(response.status_code, 429)
         self.assertGreater(int(response.headers["Retry-After"]), 0)
+        # the typos lock this link only: another one from the same address opens
+        other = self._new_share(self.doc_a, password="other door")
+        response = self._post_public(
+            f"/crm/share/{self._token_of(other)}", {"password": "other door"}
+        )
+        self.assertEqual(response.status_code, 303)
         # after the wait the right password works
         self.clock.time.return_value += PERIOD + 1
         response = self._post_public(f"/crm/share/{token}", {"password": "open sesame"})
