@@ -12,19 +12,30 @@
     "application": True,
     "depends": [
         "crm_suite",
+        "account",
     ],
     "data": [
         "security/crm_collab_security.xml",
+        "security/ir.model.access.csv",
         "views/crm_collab_landing.xml",
+        "views/crm_interaction_views.xml",
+        "views/res_partner_views.xml",
+        "views/crm_lead_views.xml",
+        "views/crm_ticket_views.xml",
         "views/crm_collab_menus.xml",
     ],
     "assets": {
         "web.assets_backend": [
             "crm_collab/static/src/*",
+            "crm_collab/static/src/customer_360/*",
+        ],
+        "web.assets_tests": [
+            "crm_collab/static/tests/tours/*.js",
         ],
     },
     "demo": [
         "demo/crm_collab_demo.xml",
+        "demo/crm_interaction_demo.xml",
     ],
     "installable": True,
 }

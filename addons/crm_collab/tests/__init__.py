@@ -1,3 +1,4 @@
 from . import test_crm_collab_security
 from . import test_crm_collab_i18n
 from . import test_crm_collab_landing
+from . import test_crm_interaction
