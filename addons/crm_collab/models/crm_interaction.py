@@ -101,7 +101,10 @@ class CrmInteraction(models.Model):
     res_id = fields.Many2oneReference(
         string="Source ID", model_field="res_model", readonly=True
     )
+    # the source row (id = source_id x 64 + source_tag; source_family: the
+    # view's branch, see crm_interaction_sources.py)
     source_tag = fields.Integer(readonly=True)
+    source_family = fields.Integer(readonly=True)
     source_id = fields.Integer(readonly=True)
 
     def init(self):
@@ -157,24 +160,26 @@ class CrmInteraction(models.Model):
                 return None
         if ids is None:
             return None
-        by_tag = {}
+        families = self._interaction_tag_families()
+        by_family = {}
         for interaction_id in ids:
-            by_tag.setdefault(interaction_id % ID_FACTOR, []).append(
+            tag = interaction_id % ID_FACTOR
+            by_family.setdefault(families.get(tag, tag), set()).add(
                 interaction_id // ID_FACTOR
             )
-        if not by_tag:
+        if not by_family:
             return SQL("FALSE")
         return SQL(
             "(%s)",
             SQL(" OR ").join(
                 SQL(
                     "(%s = %s AND %s IN %s)",
-                    SQL.identifier(alias, "source_tag"),
-                    tag,
+                    SQL.identifier(alias, "source_family"),
+                    family,
                     SQL.identifier(alias, "source_id"),
-                    tuple(source_ids),
+                    tuple(sorted(source_ids)),
                 )
-                for tag, source_ids in sorted(by_tag.items())
+                for family, source_ids in sorted(by_family.items())
             ),
         )
 

@@ -16,6 +16,14 @@ TAG_TRACE_SENT = 6
 TAG_TRACE_OPENED = 7
 TAG_TRACE_CLICKED = 8
 
+# the branches whose rows carry several tags (events unpivoted from one source
+# row) name them by their first tag: {tag: family}; any other tag is its own
+TAG_FAMILIES = {
+    TAG_TICKET_CLOSED: TAG_TICKET_OPENED,
+    TAG_TRACE_OPENED: TAG_TRACE_SENT,
+    TAG_TRACE_CLICKED: TAG_TRACE_SENT,
+}
+
 # the mail.message types that are interactions (tracking notifications are not;
 # an activity done is, whatever its type); mass mailings are their traces
 MESSAGE_TYPES = ("email", "comment", "auto_comment")
@@ -56,6 +64,11 @@ class CrmInteractionSources(models.AbstractModel):
         }
 
     @api.model
+    def _interaction_tag_families(self):
+        """``{tag: family}`` of the tags that share a branch."""
+        return dict(TAG_FAMILIES)
+
+    @api.model
     def _interaction_branches(self):
         """Every ``(res_model, SQL)`` branch of the view."""
         branches = []
@@ -84,16 +97,20 @@ class CrmInteractionSources(models.AbstractModel):
         user,
         from_clause,
         where=None,
+        family=None,
     ):
         """One SELECT of the view's columns, in their order; ``channel`` and
-        ``direction`` are SQL expressions (or plain values)."""
+        ``direction`` are SQL expressions (or plain values). ``family`` is a
+        constant of the branch (its tag unless its rows carry several), by
+        which a read by ids reaches the right branches only."""
 
         def expression(value):
             return value if isinstance(value, SQL) else SQL("%s", value)
 
         return SQL(
             """SELECT (%(source_id)s)::bigint * %(factor)s + %(tag)s AS id,
-                %(tag)s AS source_tag, %(source_id)s AS source_id,
+                %(tag)s AS source_tag, %(family)s AS source_family,
+                %(source_id)s AS source_id,
                 %(partner)s AS partner_id, %(contact)s AS contact_id,
                 (%(channel)s)::varchar AS channel,
                 (%(direction)s)::varchar AS direction,
@@ -104,6 +121,7 @@ class CrmInteractionSources(models.AbstractModel):
             source_id=source_id,
             factor=ID_FACTOR,
             tag=tag,
+            family=tag if family is None else family,
             partner=partner,
             contact=contact,
             channel=expression(channel),
@@ -232,42 +250,37 @@ class CrmInteractionSources(models.AbstractModel):
 
     @api.model
     def _interaction_source_tickets(self):
-        """A ticket opened (inbound, its creation) and closed (outbound)."""
-        from_clause = SQL(
-            "crm_ticket t JOIN res_partner contact ON contact.id = t.partner_id"
-        )
-        common = {
-            "partner": SQL("contact.commercial_partner_id"),
-            "contact": SQL("t.partner_id"),
-            "channel": "ticket",
-            "res_model": SQL("%s", "crm.ticket"),
-            "res_id": SQL("t.id"),
-            "user": SQL("t.user_id"),
-            "from_clause": from_clause,
-            "summary": SQL("concat_ws(' ', t.number, t.name)"),
-        }
+        """A ticket opened (inbound, its creation) and closed (outbound): one
+        branch, its two events unpivoted."""
         return [
             (
                 "crm.ticket",
                 self._interaction_select(
-                    TAG_TICKET_OPENED,
+                    SQL("event.tag"),
                     SQL("t.id"),
-                    direction="inbound",
-                    date=SQL("t.create_date"),
-                    **common,
+                    partner=SQL("contact.commercial_partner_id"),
+                    contact=SQL("t.partner_id"),
+                    channel="ticket",
+                    direction=SQL("event.direction"),
+                    date=SQL("event.date"),
+                    summary=SQL("concat_ws(' ', t.number, t.name)"),
+                    res_model=SQL("%s", "crm.ticket"),
+                    res_id=SQL("t.id"),
+                    user=SQL("t.user_id"),
+                    from_clause=SQL(
+                        """crm_ticket t
+                        JOIN res_partner contact ON contact.id = t.partner_id
+                        CROSS JOIN LATERAL (VALUES
+                            (%(opened)s, 'inbound', t.create_date),
+                            (%(closed)s, 'outbound', t.close_date)
+                        ) AS event(tag, direction, date)""",
+                        opened=TAG_TICKET_OPENED,
+                        closed=TAG_TICKET_CLOSED,
+                    ),
+                    where=SQL("event.date IS NOT NULL"),
+                    family=TAG_TICKET_OPENED,
                 ),
-            ),
-            (
-                "crm.ticket",
-                self._interaction_select(
-                    TAG_TICKET_CLOSED,
-                    SQL("t.id"),
-                    direction="outbound",
-                    date=SQL("t.close_date"),
-                    where=SQL("t.close_date IS NOT NULL"),
-                    **common,
-                ),
-            ),
+            )
         ]
 
     @api.model
@@ -341,53 +354,50 @@ class CrmInteractionSources(models.AbstractModel):
     @api.model
     def _interaction_source_mailing_traces(self):
         """Campaign and drip emails sent (outbound), opened and clicked
-        (inbound), on the customer's documents."""
+        (inbound), on the customer's documents: one branch per document
+        model, its three events unpivoted."""
         branches = []
-        events = (
-            (TAG_TRACE_SENT, "outbound", "sent_datetime"),
-            (TAG_TRACE_OPENED, "inbound", "open_datetime"),
-            (TAG_TRACE_CLICKED, "inbound", "links_click_datetime"),
-        )
-        for res_model, (
-            _partner,
-            user_column,
-        ) in self._interaction_document_models().items():
+        document_models = self._interaction_document_models()
+        for res_model, (_partner, user_column) in document_models.items():
             join, rec = self._interaction_document_join(
                 res_model, SQL("tr.model"), SQL("tr.res_id")
             )
-            for tag, direction, column in events:
-                branches.append(
-                    (
-                        res_model,
-                        self._interaction_select(
-                            tag,
-                            SQL("tr.id"),
-                            partner=SQL("contact.commercial_partner_id"),
-                            contact=SQL("contact.id"),
-                            channel="campaign",
-                            direction=direction,
-                            date=SQL("tr.%s", SQL.identifier(column)),
-                            summary=SQL(
-                                "COALESCE(NULLIF(mailing.subject, ''), tr.email)"
-                            ),
-                            res_model=SQL("%s", res_model),
-                            res_id=SQL("tr.res_id"),
-                            user=SQL(
-                                "COALESCE(mailing.user_id, %s.%s)",
-                                rec,
-                                SQL.identifier(user_column),
-                            ),
-                            from_clause=SQL(
-                                """mailing_trace tr JOIN %(join)s
-                                LEFT JOIN mailing_mailing mailing
-                                    ON mailing.id = tr.mass_mailing_id""",
-                                join=join,
-                            ),
-                            where=SQL(
-                                "tr.trace_type = 'mail' AND tr.%s IS NOT NULL",
-                                SQL.identifier(column),
-                            ),
+            branches.append(
+                (
+                    res_model,
+                    self._interaction_select(
+                        SQL("event.tag"),
+                        SQL("tr.id"),
+                        partner=SQL("contact.commercial_partner_id"),
+                        contact=SQL("contact.id"),
+                        channel="campaign",
+                        direction=SQL("event.direction"),
+                        date=SQL("event.date"),
+                        summary=SQL("COALESCE(NULLIF(mailing.subject, ''), tr.email)"),
+                        res_model=SQL("%s", res_model),
+                        res_id=SQL("tr.res_id"),
+                        user=SQL(
+                            "COALESCE(mailing.user_id, %s.%s)",
+                            rec,
+                            SQL.identifier(user_column),
                         ),
-                    )
+                        from_clause=SQL(
+                            """mailing_trace tr JOIN %(join)s
+                            LEFT JOIN mailing_mailing mailing
+                                ON mailing.id = tr.mass_mailing_id
+                            CROSS JOIN LATERAL (VALUES
+                                (%(sent)s, 'outbound', tr.sent_datetime),
+                                (%(opened)s, 'inbound', tr.open_datetime),
+                                (%(clicked)s, 'inbound', tr.links_click_datetime)
+                            ) AS event(tag, direction, date)""",
+                            join=join,
+                            sent=TAG_TRACE_SENT,
+                            opened=TAG_TRACE_OPENED,
+                            clicked=TAG_TRACE_CLICKED,
+                        ),
+                        where=SQL("tr.trace_type = 'mail' AND event.date IS NOT NULL"),
+                        family=TAG_TRACE_SENT,
+                    ),
                 )
+            )
         return branches

@@ -65,8 +65,12 @@ class CrmInteractionTimeline(models.AbstractModel):
             raise UserError(
                 self.env._("The page of the timeline must be given as numbers.")
             ) from error
-        records = self.env["crm.interaction"].search_fetch(
-            domain,
+        # the page's ids first (the view computes no summary for the rows it
+        # skips), then its fields by the sources' own ids
+        records = self.env["crm.interaction"].search(
+            domain, offset=offset, limit=limit + 1
+        )
+        records[:limit].fetch(
             [
                 "date",
                 "channel",
@@ -76,9 +80,7 @@ class CrmInteractionTimeline(models.AbstractModel):
                 "res_id",
                 "contact_id",
                 "user_id",
-            ],
-            offset=offset,
-            limit=limit + 1,
+            ]
         )
         page = records[:limit]
         return {
