@@ -37,5 +37,6 @@
         "demo/crm_collab_demo.xml",
         "demo/crm_interaction_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

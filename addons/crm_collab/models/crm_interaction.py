@@ -117,10 +117,15 @@ class CrmInteraction(models.Model):
                 SQL("\nUNION ALL\n").join(branches),
             )
         )
-        # what the sources are found by: a customer's traces by their document
+        # what the sources are found by that Odoo does not index: a customer's
+        # traces by their document, its payments by partner
         self.env.cr.execute(
             """CREATE INDEX IF NOT EXISTS mailing_trace_crm_interaction_idx
                ON mailing_trace (res_id, model)"""
+        )
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS account_payment_crm_interaction_idx
+               ON account_payment (partner_id)"""
         )
 
     # ------------------------------------------------------------

@@ -225,8 +225,12 @@ class CrmInteractionSources(models.AbstractModel):
                         ),
                         res_model=SQL("%s", res_model),
                         res_id=SQL("m.res_id"),
+                        # the employee who wrote it (none for the customer's)
                         user=SQL(
-                            "CASE WHEN %s THEN NULL ELSE m.create_uid END",
+                            """CASE WHEN %s THEN NULL ELSE COALESCE(
+                                (SELECT min(u.id) FROM res_users u
+                                 WHERE u.partner_id = m.author_id), m.create_uid)
+                            END""",
                             SQL("COALESCE(%s, FALSE)", from_inbound),
                         ),
                         from_clause=SQL(

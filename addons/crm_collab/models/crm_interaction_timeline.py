@@ -7,6 +7,14 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .crm_interaction_sources import (
+    TAG_TICKET_CLOSED,
+    TAG_TICKET_OPENED,
+    TAG_TRACE_CLICKED,
+    TAG_TRACE_OPENED,
+    TAG_TRACE_SENT,
+)
+
 PAGE_SIZE = 80
 MAX_PAGE_SIZE = 200
 # the period filter of the 360 screen: days back from now (0: all time)
@@ -80,8 +88,10 @@ class CrmInteractionTimeline(models.AbstractModel):
                 "res_id",
                 "contact_id",
                 "user_id",
+                "source_tag",
             ]
         )
+        events = self._interaction_event_labels()
         page = records[:limit]
         return {
             "items": [
@@ -95,6 +105,7 @@ class CrmInteractionTimeline(models.AbstractModel):
                     "res_id": record.res_id,
                     "contact": record.contact_id.display_name or "",
                     "user": record.user_id.display_name or "",
+                    "event": events.get(record.source_tag, ""),
                 }
                 for record in page
             ],
@@ -117,6 +128,16 @@ class CrmInteractionTimeline(models.AbstractModel):
             "name": self.env._("%(customer)s: 360", customer=commercial.display_name),
             "params": {"partner_id": commercial.id},
             "context": {"active_id": commercial.id},
+        }
+
+    def _interaction_event_labels(self):
+        """What happened, for the sources with several events: ``{tag: label}``."""
+        return {
+            TAG_TICKET_OPENED: self.env._("Opened"),
+            TAG_TICKET_CLOSED: self.env._("Closed"),
+            TAG_TRACE_SENT: self.env._("Sent"),
+            TAG_TRACE_OPENED: self.env._("Opened"),
+            TAG_TRACE_CLICKED: self.env._("Clicked"),
         }
 
     def _fields_selection(self, field_name):
