@@ -65,13 +65,28 @@ class CrmInteraction(models.Model):
             "move_type",
             "state",
             "invoice_date",
+            "date",
             "name",
             "amount_total",
+            "currency_id",
+            "invoice_user_id",
         ],
-        "account.payment": ["partner_id", "payment_type", "partner_type", "state"],
+        "account.payment": [
+            "partner_id",
+            "payment_type",
+            "partner_type",
+            "state",
+            "date",
+            "name",
+            "amount",
+            "currency_id",
+        ],
         "mailing.trace": [
+            "trace_type",
             "model",
             "res_id",
+            "email",
+            "mass_mailing_id",
             "sent_datetime",
             "open_datetime",
             "links_click_datetime",
@@ -143,6 +158,17 @@ class CrmInteraction(models.Model):
         if not self.env.su:
             query.add_where(self._interaction_access_condition(query.table))
         return query
+
+    @api.model
+    def search_fetch(self, domain, field_names, offset=0, limit=None, order=None):
+        """The matching ids first, then the fields of those rows only: the view
+        computes no summary for the rows a page skips (lists, search_read)."""
+        query = self._search(
+            domain, offset=offset, limit=limit, order=order or self._order
+        )
+        records = self.browse(query.get_result_ids())
+        records.fetch(field_names)
+        return records
 
     def _interaction_ids_condition(self, domain, alias):
         """For a search by ids (reading records), the same condition on the

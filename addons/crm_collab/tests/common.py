@@ -108,11 +108,13 @@ class CrmInteractionCommon(
             "To: sales@example.com\r\n"
             f"Subject: {subject}\r\n"
             f"Date: {date.strftime('%a, %d %b %Y %H:%M:%S +0000')}\r\n"
-            f"Message-Id: <timeline-{date.timestamp()}-{record.id}@globex.test>\r\n"
+            f"Message-Id: <timeline-{date.timestamp()}-{getattr(record, 'id', record)}@globex.test>\r\n"
             "Content-Type: text/plain; charset=utf-8\r\n"
             "\r\n"
             "Thanks, we accept the offer.\r\n"
         )
+        if isinstance(record, str):
+            return self.env["mail.thread"].message_process(record, raw)
         return self.env["mail.thread"].message_process(
             record._name, raw, thread_id=record.id
         )

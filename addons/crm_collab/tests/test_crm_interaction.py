@@ -208,6 +208,20 @@ class TestCrmInteractionFeed(CrmInteractionCommon, TransactionCase):
             self.assertFalse(timeline(self.globex.id, period="30")["items"])
             self.assertEqual(len(timeline(self.globex.id, period="90")["items"]), 2)
 
+    def test_new_lead_by_email(self):
+        """An email from a customer's contact that opens a lead is the
+        customer's inbound email, on its own date."""
+        sent = fields.Datetime.now().replace(microsecond=0) - timedelta(hours=2)
+        lead_id = self._incoming_email("crm.lead", sent, subject="Need 12 chairs")
+        lead = self.env["crm.lead"].browse(lead_id)
+        self.assertEqual(lead.partner_id, self.gina)
+        [email] = self._feed().filtered(lambda i: i.res_id == lead.id)
+        self.assertEqual(
+            (email.channel, email.direction, email.date, email.contact_id),
+            ("email", "inbound", sent, self.gina),
+        )
+        self.assertEqual(email.summary, "Need 12 chairs")
+
     def test_renamed_activity_type_keeps_its_channel(self):
         """A phone call type renamed (as in another language) still logs calls."""
         call = self.env.ref("mail.mail_activity_data_call")

@@ -77,6 +77,19 @@ class TestCrmInteractionAccess(CrmInteractionCommon, TransactionCase):
             dict((model, count) for model, count in groups),
             {"crm.lead": 1, "res.partner": 1},
         )
+        # the list view and search_read over RPC
+        rows = Interaction.search_read(
+            [("partner_id", "=", self.globex.id)], ["summary", "channel"]
+        )
+        self.assertEqual(
+            {row["summary"] for row in rows}, {"About Globex", "Lead A: budget 40k"}
+        )
+        listed = Interaction.web_search_read(
+            [("partner_id", "=", self.globex.id)],
+            {"summary": {}, "partner_id": {"fields": {"display_name": {}}}},
+            limit=80,
+        )
+        self.assertEqual(listed["length"], 2)
         page = Interaction.get_timeline(self.globex.id)
         self.assertEqual(
             {item["summary"] for item in page["items"]},
