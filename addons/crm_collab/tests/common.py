@@ -103,12 +103,15 @@ class CrmInteractionCommon(
     def _incoming_email(
         self, record, date, sender="gina@globex.test", subject="Re: Offer"
     ):
+        """An email from ``sender`` dated ``date`` through the mail gateway, to
+        ``record`` (a record: its thread; a model name: a new record of it)."""
+        key = getattr(record, "id", record)
         raw = (
             f"From: Gina Globex <{sender}>\r\n"
             "To: sales@example.com\r\n"
             f"Subject: {subject}\r\n"
             f"Date: {date.strftime('%a, %d %b %Y %H:%M:%S +0000')}\r\n"
-            f"Message-Id: <timeline-{date.timestamp()}-{getattr(record, 'id', record)}@globex.test>\r\n"
+            f"Message-Id: <timeline-{date.timestamp()}-{key}@globex.test>\r\n"
             "Content-Type: text/plain; charset=utf-8\r\n"
             "\r\n"
             "Thanks, we accept the offer.\r\n"
