@@ -47,6 +47,7 @@ export class CrmCustomer360 extends Component {
         const params = this.props.action.params || {};
         const context = this.props.action.context || {};
         this.partnerId = params.partner_id || context.active_id;
+        this.requestId = 0;
         this.state = useState({
             data: null,
             items: [],
@@ -81,9 +82,11 @@ export class CrmCustomer360 extends Component {
     // ----- data -----
 
     async loadPage(reset = false) {
-        if (this.state.loading) {
+        // a new filter always asks; scrolling waits for the page in flight
+        if (!reset && this.state.loading) {
             return;
         }
+        const request = ++this.requestId;
         this.state.loading = true;
         try {
             const offset = reset ? 0 : this.state.items.length;
@@ -94,12 +97,18 @@ export class CrmCustomer360 extends Component {
                 offset,
                 limit: this.state.data.page_size,
             });
+            if (request !== this.requestId) {
+                // the filters changed meanwhile: a newer answer is on its way
+                return;
+            }
             this.state.items = reset
                 ? page.items
                 : [...this.state.items, ...page.items];
             this.state.hasMore = page.has_more;
         } finally {
-            this.state.loading = false;
+            if (request === this.requestId) {
+                this.state.loading = false;
+            }
         }
     }
 
@@ -161,6 +170,17 @@ export class CrmCustomer360 extends Component {
     label(selection, key) {
         const found = selection.find((item) => item[0] === key);
         return found ? found[1] : key;
+    }
+
+    itemLine(item) {
+        const channel = this.label(this.state.data.channels, item.channel);
+        const parts = [
+            item.event ? `${channel} (${item.event})` : channel,
+            this.label(this.state.data.directions, item.direction),
+            item.contact,
+            item.user,
+        ];
+        return parts.filter(Boolean).join(" · ");
     }
 
     icon(channel) {

@@ -48,6 +48,11 @@ registry.category("web_tour.tours").add("crm_collab_customer_360", {
             run: "click",
         },
         {
+            content: "Everything is back",
+            trigger:
+                ".o_crm_360_timeline:has(.o_crm_360_item[data-channel='email']):has(.o_crm_360_item[data-channel='call'])",
+        },
+        {
             content: "Keep the last 7 days",
             trigger: "select.o_crm_360_period",
             run: "select 7",
