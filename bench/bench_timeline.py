@@ -9,7 +9,8 @@ benchmark's salesperson and one of a colleague, carrying 3,500 and 1,500
 emails and notes and 1,000 activities done; 1,500 notes and emails on the
 partner itself; 1,000 tickets, half of them closed; 500 campaign emails sent
 and opened), and 200 other customers with 100 messages each as the
-rest of the database (20,000 messages).
+rest of the database (20,000 messages), in a database of at least
+``--partners`` partners (100,000: the sources' rules must not read them all).
 
 Then times, after an untimed warm-up, best of ``--rounds`` (each with a cold
 ORM cache):
@@ -47,6 +48,12 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default="crm_suite_bench")
     parser.add_argument("--rounds", type=int, default=20, help="best of N runs")
+    parser.add_argument(
+        "--partners",
+        type=int,
+        default=100_000,
+        help="partners in the database at least (SQL, generate_series)",
+    )
     parser.add_argument(
         "--rebuild",
         action="store_true",
@@ -212,6 +219,22 @@ def generate(env, args):
            FROM unnest(%(others)s) other, generate_series(1, 100) g""",
         {"others": others.ids, "note": note},
     )
+    # a database of some size: the access rules must not read every partner
+    cr.execute("SELECT count(*) FROM res_partner")
+    missing = args.partners - cr.fetchone()[0]
+    if missing > 0:
+        cr.execute(
+            """INSERT INTO res_partner (name, complete_name, type, autopost_bills,
+                   active, company_id, is_company, create_date, write_date)
+               SELECT %(prefix)s || 'bulk ' || g, %(prefix)s || 'bulk ' || g,
+                   'contact', 'ask', TRUE, %(company)s, TRUE, now(), now()
+               FROM generate_series(1, %(n)s) g""",
+            {"prefix": OTHER_PREFIX, "company": env.company.id, "n": missing},
+        )
+        cr.execute(
+            "UPDATE res_partner SET commercial_partner_id = id"
+            " WHERE commercial_partner_id IS NULL"
+        )
     env.invalidate_all()
     cr.commit()
     return customer
@@ -258,9 +281,11 @@ def main():
         )
         total = cr.fetchone()[0]
         visible = Interaction.search_count([("partner_id", "=", customer.id)])
+        cr.execute("SELECT count(*) FROM res_partner")
+        partners = cr.fetchone()[0]
         print(
             f"Data: {total} interactions of one customer ({visible} readable by the"
-            " salesperson restricted to own leads)",
+            f" salesperson restricted to own leads), {partners} partners",
             flush=True,
         )
 

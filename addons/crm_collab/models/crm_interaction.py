@@ -227,13 +227,17 @@ class CrmInteraction(models.Model):
                 continue
             records = Model._search([])
             if records.where_clause.code:
+                # correlated: one probe of the source's primary key per row of
+                # the customer, whatever the size of the source's table
                 terms.append(
                     SQL(
-                        "(%s = %s AND %s IN %s)",
+                        "(%s = %s AND EXISTS(SELECT 1 FROM %s WHERE %s = %s AND %s))",
                         res_model,
                         model_name,
+                        records.from_clause,
+                        SQL.identifier(records.table, "id"),
                         res_id,
-                        records.subselect(),
+                        records.where_clause,
                     )
                 )
             else:
