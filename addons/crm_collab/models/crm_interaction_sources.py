@@ -173,15 +173,22 @@ class CrmInteractionSources(models.AbstractModel):
     def _interaction_source_messages(self):
         """Emails in and out, notes and activities done on the customer's
         documents. An email whose author belongs to the customer is inbound,
-        any other outbound; a note (an internal subtype) is internal; an
-        activity done maps by its type's category, never its name."""
+        and so is an email received (``message_type`` ``email``) from anyone
+        but an employee (an unknown sender included); any other is outbound.
+        A note (an internal subtype) is internal; an activity done maps by its
+        type's category, never its name."""
         branches = []
         for res_model in self._interaction_document_models():
             join, _rec = self._interaction_document_join(
                 res_model, SQL("m.model"), SQL("m.res_id")
             )
             from_inbound = SQL(
-                "author.commercial_partner_id = contact.commercial_partner_id"
+                """(COALESCE(author.commercial_partner_id
+                        = contact.commercial_partner_id, FALSE)
+                    OR (m.message_type = 'email' AND NOT EXISTS(
+                        SELECT 1 FROM res_users employee
+                        WHERE employee.partner_id = m.author_id
+                            AND employee.share IS NOT TRUE)))"""
             )
             is_note = SQL(
                 "(m.message_type = 'comment' AND (m.is_internal OR subtype.internal"
@@ -211,7 +218,8 @@ class CrmInteractionSources(models.AbstractModel):
                         SQL("m.id"),
                         partner=SQL("contact.commercial_partner_id"),
                         contact=SQL(
-                            "CASE WHEN %s THEN m.author_id ELSE contact.id END",
+                            """CASE WHEN %s THEN COALESCE(m.author_id, contact.id)
+                                ELSE contact.id END""",
                             SQL("COALESCE(%s, FALSE)", from_inbound),
                         ),
                         channel=channel,

@@ -222,6 +222,21 @@ class TestCrmInteractionFeed(CrmInteractionCommon, TransactionCase):
         )
         self.assertEqual(email.summary, "Need 12 chairs")
 
+    def test_email_from_an_unknown_sender_is_inbound(self):
+        """An email received on the customer's lead from an address nobody
+        knows came in; one an employee sent through the gateway went out."""
+        sent = fields.Datetime.now().replace(microsecond=0) - timedelta(hours=1)
+        self._incoming_email(self.lead_a, sent, sender="someone@unknown.test")
+        self.seller_a.email = "sue@example.com"
+        self._incoming_email(
+            self.lead_a,
+            sent + timedelta(minutes=1),
+            sender="sue@example.com",
+            subject="Copy",
+        )
+        directions = {i.summary: i.direction for i in self._feed()}
+        self.assertEqual(directions, {"Re: Offer": "inbound", "Copy": "outbound"})
+
     def test_renamed_activity_type_keeps_its_channel(self):
         """A phone call type renamed (as in another language) still logs calls."""
         call = self.env.ref("mail.mail_activity_data_call")
@@ -266,3 +281,27 @@ class TestCrmInteractionFeed(CrmInteractionCommon, TransactionCase):
             timeline(self.globex.id, offset="x")
         with self.assertRaises(UserError):
             self.env["crm.interaction"].get_customer_360(0)
+
+
+@tagged("post_install", "-at_install")
+class TestCrmInteractionDemo(TransactionCase):
+    def test_demo_customer_has_a_rich_timeline(self):
+        """Deco Addict's 360 shows every kind of interaction the demo has."""
+        if not self.env.ref("crm_collab.interaction_demo_trace", False):
+            self.skipTest("installed without demo data")
+        deco = self.env.ref("base.res_partner_2")
+        feed = self.env["crm.interaction"].search([("partner_id", "=", deco.id)])
+        self.assertLessEqual(
+            {"email", "note", "call", "meeting", "activity", "ticket", "invoice"},
+            set(feed.mapped("channel")),
+        )
+        self.assertEqual(
+            set(feed.mapped("direction")), {"inbound", "outbound", "internal"}
+        )
+        self.assertEqual(feed.sorted(lambda i: (i.date, i.id), reverse=True), feed)
+        reply = self.env.ref("crm_collab.interaction_demo_email_deco_reply")
+        [email] = feed.filtered(
+            lambda i: i.source_id == reply.id and i.channel == "email"
+        )
+        self.assertEqual(email.direction, "inbound")
+        self.assertEqual(email.contact_id, self.env.ref("base.res_partner_address_3"))
