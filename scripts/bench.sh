@@ -3,6 +3,7 @@
 #   scripts/bench.sh lead_scoring [--rebuild]
 #   CRM_SUITE_BENCH_DB=name scripts/bench.sh lead_scoring
 #   scripts/bench.sh profitability   (installs crm_analytics on the database first)
+#   scripts/bench.sh timeline        (installs crm_collab on the database first)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -14,7 +15,7 @@ DB="${CRM_SUITE_BENCH_DB:-crm_suite_bench}"
 # the addon a benchmark needs on the database (crm_suite unless said here)
 case "$name" in
     profitability | forecast) module=crm_analytics ;;
-    documents) module=crm_collab ;;
+    documents | timeline) module=crm_collab ;;
     *) module=crm_suite ;;
 esac
 setup_all

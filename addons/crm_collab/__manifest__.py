@@ -16,9 +16,9 @@
     ],
     "data": [
         "security/crm_collab_security.xml",
+        "security/ir.model.access.csv",
         "views/crm_collab_landing.xml",
         "security/crm_document_security.xml",
-        "security/ir.model.access.csv",
         "data/crm_document_data.xml",
         "data/crm_document_mail_templates.xml",
         "views/crm_document_views.xml",
@@ -26,16 +26,26 @@
         "views/crm_document_share_views.xml",
         "views/crm_document_public_templates.xml",
         "views/crm_document_portal_templates.xml",
+        "views/crm_interaction_views.xml",
+        "views/res_partner_views.xml",
+        "views/crm_lead_views.xml",
+        "views/crm_ticket_views.xml",
         "views/crm_collab_menus.xml",
     ],
     "assets": {
         "web.assets_backend": [
             "crm_collab/static/src/*",
+            "crm_collab/static/src/customer_360/*",
+        ],
+        "web.assets_tests": [
+            "crm_collab/static/tests/tours/*.js",
         ],
     },
     "demo": [
         "demo/crm_collab_demo.xml",
         "demo/crm_document_demo.xml",
+        "demo/crm_interaction_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

@@ -10,3 +10,8 @@ from . import crm_document_request
 from . import crm_document_filing
 from . import res_partner
 from . import crm_collab_demo
+from . import crm_interaction_sources
+from . import crm_interaction_timeline
+from . import crm_interaction
+from . import crm_lead
+from . import crm_ticket

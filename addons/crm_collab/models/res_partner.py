@@ -33,3 +33,9 @@ class ResPartner(models.Model):
             ._workspace_of(self.commercial_partner_id)
             .action_open_documents()
         )
+
+    def action_open_customer_360(self):
+        """The customer 360 screen of this contact's commercial entity."""
+        self.ensure_one()
+        self.check_access("read")
+        return self.env["crm.interaction"]._customer_360_action(self)

@@ -4,3 +4,7 @@ from . import test_crm_collab_landing
 from . import test_crm_document
 from . import test_crm_document_queries
 from . import test_crm_document_http
+from . import test_crm_interaction
+from . import test_crm_interaction_security
+from . import test_crm_interaction_queries
+from . import test_crm_interaction_ui

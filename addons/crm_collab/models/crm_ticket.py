@@ -1,0 +1,13 @@
+# Copyright 2026 CRM Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import models
+
+
+class CrmTicket(models.Model):
+    _inherit = "crm.ticket"
+
+    def action_open_customer_360(self):
+        """The customer 360 screen of the ticket's customer."""
+        self.ensure_one()
+        self.check_access("read")
+        return self.env["crm.interaction"]._customer_360_action(self.partner_id)
