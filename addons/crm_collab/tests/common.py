@@ -113,6 +113,8 @@ class CrmDocumentFixturesMixin(
     @staticmethod
     def _token_of(share):
         return share.url.rsplit("/", 1)[1]
+
+
 class CrmInteractionCommon(
     CrmSuiteTimeMixin, CrmSuiteFixturesMixin, CrmCollabUsersMixin
 ):
