@@ -12,10 +12,17 @@
     "application": True,
     "depends": [
         "crm_suite",
+        "account",
     ],
     "data": [
         "security/crm_collab_security.xml",
+        "security/ir.model.access.csv",
+        "security/crm_collab_handoff_rules.xml",
+        "data/crm_collab_handoff_data.xml",
         "views/crm_collab_landing.xml",
+        "views/crm_handoff_views.xml",
+        "views/res_partner_views.xml",
+        "views/crm_team_views.xml",
         "views/crm_collab_menus.xml",
     ],
     "assets": {
@@ -25,6 +32,7 @@
     },
     "demo": [
         "demo/crm_collab_demo.xml",
+        "demo/crm_collab_handoff_demo.xml",
     ],
     "installable": True,
 }
