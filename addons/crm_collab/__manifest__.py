@@ -23,6 +23,7 @@
         "views/crm_handoff_views.xml",
         "views/res_partner_views.xml",
         "views/crm_team_views.xml",
+        "views/crm_reply_channel_views.xml",
         "views/crm_collab_menus.xml",
     ],
     "assets": {

@@ -11,6 +11,8 @@ from . import crm_handoff_kpi_mixin
 from . import crm_team
 from . import crm_ticket_team
 from . import crm_lead_hot
+from . import crm_reply_channel_mixin
 from . import crm_lead
 from . import crm_drip_trace
 from . import crm_drip_participant
+from . import crm_ticket

@@ -3,6 +3,8 @@
 """A piece of work handed from a team or user to another: fields, checks,
 and the receiver's buttons (accept, done, decline)."""
 
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -197,8 +199,13 @@ class CrmHandoff(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        documents = defaultdict(set)
         for vals in vals_list:
-            self._check_document(vals.get("res_model"), vals.get("res_id"))
+            if vals.get("res_model") and vals.get("res_id"):
+                documents[vals["res_model"]].add(vals["res_id"])
+        for model, res_ids in documents.items():
+            self._check_documents(model, res_ids)
+        for vals in vals_list:
             if not self.env.su and any(
                 vals.get(f) for f in ("state", "accept_date", "done_date", "trigger")
             ):
@@ -223,9 +230,9 @@ class CrmHandoff(models.Model):
             )
         if "res_model" in vals or "res_id" in vals:
             for handoff in self:
-                self._check_document(
+                self._check_documents(
                     vals.get("res_model", handoff.res_model),
-                    vals.get("res_id", handoff.res_id),
+                    [vals.get("res_id", handoff.res_id)],
                 )
         if "date_due" in vals:
             # a new due date: a new reminder
@@ -233,22 +240,22 @@ class CrmHandoff(models.Model):
         return super().write(vals)
 
     @api.model
-    def _check_document(self, model, res_id):
-        """The document exists and the caller may read it (as the caller:
-        an id is untrusted input)."""
-        if not model or not res_id:
-            return  # the required fields say what is missing
+    def _check_documents(self, model, res_ids):
+        """The documents exist and the caller may read them (as the caller:
+        ids are untrusted input); one query per model."""
         self._check_model_name(model)
-        record = self.env[model].browse(int(res_id))
-        if not record.exists():
+        ids = {int(res_id) for res_id in res_ids if res_id}
+        records = self.env[model].browse(ids)
+        missing = ids - set(records.exists().ids)
+        if missing:
             raise ValidationError(
                 self.env._(
                     "The document %(model)s,%(id)s does not exist.",
                     model=model,
-                    id=res_id,
+                    id=min(missing),
                 )
             )
-        record.check_access("read")
+        records.check_access("read")
 
     # ------------------------------------------------------------------
     # Actions

@@ -4,7 +4,8 @@ from odoo import api, fields, models
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "crm.reply.channel.mixin"]
 
     # a lead's consent is its partner's
     consent_email = fields.Selection(

@@ -193,6 +193,19 @@ class TestCrmCollabHandoff(CrmSuiteTimeMixin, CrmCollabUsersMixin, TransactionCa
         with self.assertRaises(AccessError):
             handoff.with_user(self.user_collaborator).unlink()
 
+    def test_portal_user_gets_nothing(self):
+        handoff = self._handoff(to_user_id=self.user_portal.id)
+        self.customer.consent_email = "granted"
+        as_portal = handoff.with_user(self.user_portal)
+        with self.assertRaises(AccessError):
+            self.Handoff.with_user(self.user_portal).search([])
+        for action in ("action_accept", "action_done", "action_decline"):
+            with self.assertRaises(AccessError, msg=action):
+                getattr(as_portal, action)()
+        with self.assertRaises(AccessError):
+            self.customer.consent_log_ids.with_user(self.user_portal).read(["state"])
+        self.assertEqual(handoff.state, "proposed")
+
     def test_activity_for_the_receiver(self):
         activity_type = self.env.ref("crm_collab.mail_activity_type_handoff")
         to_team = self._handoff()

@@ -122,3 +122,25 @@ class TestCrmCollabHandoffAuto(ScoringCommon):
         opportunity = self._lead(type="opportunity")
         opportunity.action_set_won()
         self.assertFalse(self._handoffs(opportunity, "won"))
+
+    def test_hot_handoffs_are_set_based(self):
+        """The cost of creating the hot handoffs does not grow with the
+        number of leads."""
+
+        def cost(count):
+            leads = self.Lead.create(
+                [
+                    {"name": f"Cost {count} {i}", "team_id": self.team.id}
+                    for i in range(count)
+                ]
+            )
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            handoffs = self.Handoff._create_for_hot_leads(leads)
+            self.env.flush_all()
+            self.assertEqual(len(handoffs), count)
+            return self.env.cr.sql_log_count - before
+
+        cost(2)  # caches (models, activity type) warmed
+        self.assertEqual(cost(3), cost(12))
