@@ -14,6 +14,7 @@ DB="${CRM_SUITE_BENCH_DB:-crm_suite_bench}"
 # the addon a benchmark needs on the database (crm_suite unless said here)
 case "$name" in
     profitability) module=crm_analytics ;;
+    consent) module=crm_collab ;;
     *) module=crm_suite ;;
 esac
 setup_all

@@ -82,13 +82,15 @@ class CrmHandoffAuto(models.AbstractModel):
     def _create_for_won_leads(self, leads):
         """Sales to onboarding: each won opportunity goes to its company's
         ``crm_handoff_won_team_id`` (no team set, no handoff)."""
+        # no onboarding team, no handoff (and no query)
+        leads = leads.filtered(
+            lambda lead: (lead.company_id or self.env.company).crm_handoff_won_team_id
+        )
         due = fields.Datetime.now() + timedelta(days=WON_DUE_DAYS)
 
         def values_of(lead):
             company = lead.company_id or self.env.company
             team = company.crm_handoff_won_team_id
-            if not team:
-                return None
             return {
                 "name": self.env._("Won: %(lead)s", lead=lead.name),
                 "company_id": company.id,

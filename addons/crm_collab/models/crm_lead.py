@@ -22,13 +22,28 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
-        if "stage_id" not in vals:
-            return super().write(vals)
-        won_before = set(self.filtered(lambda lead: lead.stage_id.is_won).ids)
-        res = super().write(vals)
-        newly_won = self.filtered(
-            lambda lead: lead.stage_id.is_won and lead.id not in won_before
+        # crm_suite sets the band in SQL (its hook _score_on_hot, see
+        # crm_lead_hot.py); a band written through the ORM turns hot too
+        hot_before = (
+            set(self.filtered(lambda lead: lead.score_band == "hot").ids)
+            if vals.get("score_band") == "hot"
+            else None
         )
-        if newly_won:
-            self.env["crm.handoff"]._create_for_won_leads(newly_won)
+        won_before = (
+            set(self.filtered(lambda lead: lead.stage_id.is_won).ids)
+            if "stage_id" in vals
+            else None
+        )
+        res = super().write(vals)
+        Handoff = self.env["crm.handoff"]
+        if hot_before is not None:
+            Handoff._create_for_hot_leads(
+                self.filtered(lambda lead: lead.id not in hot_before)
+            )
+        if won_before is not None:
+            newly_won = self.filtered(
+                lambda lead: lead.stage_id.is_won and lead.id not in won_before
+            )
+            if newly_won:
+                Handoff._create_for_won_leads(newly_won)
         return res

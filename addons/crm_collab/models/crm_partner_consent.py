@@ -4,6 +4,7 @@
 the fields, the log of each change, and who may receive campaign email."""
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from .crm_consent_log import CONSENT_CHANNELS, CONSENT_STATES
 
@@ -97,38 +98,63 @@ class CrmPartnerConsent(models.AbstractModel):
         )
 
     @api.model
-    def _crm_email_refusals(self, records, company):
-        """{record id: reason} for the records (contacts, or leads, whose
-        consent is their contact's) that campaign email may not reach in
-        ``company``: a withdrawn consent always refuses; with the company's
+    def _crm_email_refused_ids(self, records, company):
+        """The ids of the records (contacts, or leads, whose consent is their
+        contact's) that campaign email may not reach in ``company``: a
+        withdrawn consent always refuses; with the company's
         ``crm_require_email_consent``, anything but granted does (a lead
-        without a contact included)."""
-        require = company.crm_require_email_consent
+        without a contact included). One query."""
+        if records._name not in ("res.partner", "crm.lead") or not records.ids:
+            return set()
+        refused = SQL(
+            "(p.consent_email = 'withdrawn' OR (%s AND p.consent_email "
+            "IS DISTINCT FROM 'granted'))",
+            bool(company.crm_require_email_consent),
+        )
+        self.env["res.partner"].flush_model(["consent_email"])
         if records._name == "res.partner":
-            partner_of = {record.id: record for record in records}
-        elif records._name == "crm.lead":
-            partner_of = {lead.id: lead.partner_id for lead in records}
+            query = SQL(
+                "SELECT p.id FROM res_partner p WHERE p.id = ANY(%s) AND %s",
+                records.ids,
+                refused,
+            )
         else:
-            return {}
+            records.flush_recordset(["partner_id"])
+            query = SQL(
+                "SELECT l.id FROM crm_lead l"
+                " LEFT JOIN res_partner p ON p.id = l.partner_id"
+                " WHERE l.id = ANY(%s) AND %s",
+                records.ids,
+                refused,
+            )
+        self.env.cr.execute(query)
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    @api.model
+    def _crm_email_refusals(self, records, company):
+        """{record id: reason} for the records campaign email may not reach
+        in ``company`` (see ``_crm_email_refused_ids``)."""
+        refused = records.browse(self._crm_email_refused_ids(records, company))
+        if records._name == "res.partner":
+            partner_of = {record.id: record for record in refused}
+        else:
+            partner_of = {lead.id: lead.partner_id for lead in refused}
         refusals = {}
         for res_id, partner in partner_of.items():
-            state = partner.consent_email or "unknown"
-            if state == "withdrawn":
+            if partner.consent_email == "withdrawn":
                 refusals[res_id] = self.env._(
                     "Email consent withdrawn by %(contact)s.",
                     contact=partner.display_name,
                 )
-            elif require and state != "granted":
-                refusals[res_id] = (
-                    self.env._(
-                        "No email consent from %(contact)s (the company "
-                        "requires consent).",
-                        contact=partner.display_name,
-                    )
-                    if partner
-                    else self.env._(
-                        "No email consent: the lead has no contact (the "
-                        "company requires consent)."
-                    )
+            elif partner:
+                refusals[res_id] = self.env._(
+                    "No email consent from %(contact)s (the company requires "
+                    "consent).",
+                    contact=partner.display_name,
+                )
+            else:
+                refusals[res_id] = self.env._(
+                    "No email consent: the lead has no contact (the company "
+                    "requires consent)."
                 )
         return refusals

@@ -72,6 +72,14 @@ class TestCrmCollabHandoffAuto(ScoringCommon):
         self.Lead._cron_score_recompute()
         self.assertEqual(len(self._handoffs(lead, "hot")), 1)
 
+    def test_band_written_through_the_orm(self):
+        lead = self._lead()
+        lead.write({"score_band": "hot"})
+        self.assertEqual(len(self._handoffs(lead, "hot")), 1)
+        lead.write({"score_band": "warm"})
+        lead.write({"score_band": "hot"})
+        self.assertEqual(len(self._handoffs(lead, "hot")), 1)
+
     def test_hot_leads_in_batch(self):
         leads = self.Lead.create(
             [

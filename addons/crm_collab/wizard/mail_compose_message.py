@@ -21,7 +21,7 @@ class MailComposeMessage(models.TransientModel):
             or self.model not in ("res.partner", "crm.lead")
         ):
             return blocked
-        records = self.env[self.model].browse(mail_values_dict.keys()).exists()
+        records = self.env[self.model].browse(mail_values_dict.keys())
         company = self.mass_mailing_id.user_id.company_id or self.env.company
-        blocked.update(self.env["res.partner"]._crm_email_refusals(records, company))
+        blocked.update(self.env["res.partner"]._crm_email_refused_ids(records, company))
         return blocked
