@@ -205,6 +205,7 @@ class CrmHandoff(models.Model):
                 documents[vals["res_model"]].add(vals["res_id"])
         for model, res_ids in documents.items():
             self._check_documents(model, res_ids)
+        self._default_partners(vals_list)
         for vals in vals_list:
             if not self.env.su and any(
                 vals.get(f) for f in ("state", "accept_date", "done_date", "trigger")
@@ -238,6 +239,32 @@ class CrmHandoff(models.Model):
             # a new due date: a new reminder
             vals = dict(vals, reminder_date=False)
         return super().write(vals)
+
+    @api.model
+    def _default_partners(self, vals_list):
+        """A handoff without customer gets its document's: the contact itself,
+        or the document's ``partner_id`` (read once per model)."""
+        missing = defaultdict(list)
+        for vals in vals_list:
+            if (
+                "partner_id" not in vals
+                and vals.get("res_model")
+                and vals.get("res_id")
+            ):
+                missing[vals["res_model"]].append(vals)
+        for model, model_vals in missing.items():
+            Model = self.env[model]
+            if model == "res.partner":
+                for vals in model_vals:
+                    vals["partner_id"] = int(vals["res_id"])
+                continue
+            field = Model._fields.get("partner_id")
+            if not field or field.comodel_name != "res.partner":
+                continue
+            records = Model.browse({int(vals["res_id"]) for vals in model_vals})
+            partners = {record.id: record.partner_id.id for record in records}
+            for vals in model_vals:
+                vals["partner_id"] = partners.get(int(vals["res_id"])) or False
 
     @api.model
     def _check_documents(self, model, res_ids):

@@ -88,6 +88,23 @@ class TestCrmCollabHandoff(CrmSuiteTimeMixin, CrmCollabUsersMixin, TransactionCa
             self._handoff(res_model="crm.lead", res_id=self.lead.id).exists()
         )
 
+    def test_customer_defaults_to_the_document(self):
+        on_lead = self.Handoff.create(
+            {"name": "About the lead", "res_model": "crm.lead", "res_id": self.lead.id}
+        )
+        self.assertEqual(on_lead.partner_id, self.customer)
+        on_contact = self.Handoff.create(
+            {
+                "name": "About them",
+                "res_model": "res.partner",
+                "res_id": self.customer.id,
+            }
+        )
+        self.assertEqual(on_contact.partner_id, self.customer)
+        # the form's Hand Off action opens a new handoff
+        action = self.env.ref("crm_collab.crm_handoff_action_new")
+        self.assertEqual((action.res_model, action.target), ("crm.handoff", "new"))
+
     def test_document_read_as_the_sender(self):
         """A salesperson restricted to own leads cannot hand off (nor read
         the name of) a colleague's lead."""
