@@ -6,6 +6,7 @@ from . import res_company
 from . import res_config_settings
 from . import crm_handoff_job
 from . import crm_handoff_auto
+from . import crm_handoff_receiver
 from . import crm_handoff
 from . import crm_handoff_kpi_mixin
 from . import crm_team
