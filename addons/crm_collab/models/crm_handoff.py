@@ -202,6 +202,11 @@ class CrmHandoff(models.Model):
     def create(self, vals_list):
         documents = defaultdict(set)
         for vals in vals_list:
+            if vals.get("partner_id") and not (
+                vals.get("res_model") or vals.get("res_id")
+            ):
+                # about the customer only: the customer is the document
+                vals.update(res_model="res.partner", res_id=vals["partner_id"])
             if vals.get("res_model") and vals.get("res_id"):
                 documents[vals["res_model"]].add(vals["res_id"])
         for model, res_ids in documents.items():

@@ -101,6 +101,13 @@ class TestCrmCollabHandoff(CrmSuiteTimeMixin, CrmCollabUsersMixin, TransactionCa
             }
         )
         self.assertEqual(on_contact.partner_id, self.customer)
+        only_customer = self.Handoff.create(
+            {"name": "About them too", "partner_id": self.customer.id}
+        )
+        self.assertEqual(
+            (only_customer.res_model, only_customer.res_id),
+            ("res.partner", self.customer.id),
+        )
         # the form's Hand Off action opens a new handoff
         action = self.env.ref("crm_collab.crm_handoff_action_new")
         self.assertEqual((action.res_model, action.target), ("crm.handoff", "new"))
