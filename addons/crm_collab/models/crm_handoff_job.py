@@ -6,7 +6,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, format_datetime
 
 from odoo.addons.crm_suite.tools import auto_commit, get_positive_param, trigger_cron
 
@@ -68,10 +68,12 @@ class CrmHandoffJob(models.AbstractModel):
         odoobot = self.env.ref("base.partner_root")
         for handoff in self:
             receiver = handoff._receiver_user()
-            handoff.with_context(lang=receiver.lang or self.env.lang).message_post(
-                body=self.env._(
+            # in the receiver's language and time zone
+            handoff = handoff.with_context(lang=receiver.lang or self.env.lang)
+            handoff.message_post(
+                body=handoff.env._(
                     "Reminder: this handoff is due on %(date)s.",
-                    date=fields.Datetime.to_string(handoff.date_due),
+                    date=format_datetime(handoff.env, handoff.date_due, tz=receiver.tz),
                 ),
                 author_id=odoobot.id,
                 partner_ids=receiver.partner_id.ids,
