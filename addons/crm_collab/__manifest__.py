@@ -30,6 +30,9 @@
         "web.assets_backend": [
             "crm_collab/static/src/*",
         ],
+        "web.assets_tests": [
+            "crm_collab/static/tests/tours/*.js",
+        ],
     },
     "demo": [
         "demo/crm_collab_demo.xml",

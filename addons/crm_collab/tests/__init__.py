@@ -6,3 +6,4 @@ from . import test_crm_collab_consent_campaign
 from . import test_crm_collab_handoff
 from . import test_crm_collab_handoff_auto
 from . import test_crm_collab_reply_channel
+from . import test_crm_collab_handoff_ui
