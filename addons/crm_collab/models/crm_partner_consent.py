@@ -3,13 +3,19 @@
 """Channel preferences and consent of a contact (inherited by res.partner):
 the fields, the log of each change, and who may receive campaign email."""
 
+import threading
+from urllib.parse import urlparse
+
 from odoo import api, fields, models
+from odoo.http import request
 from odoo.tools import SQL
 
 from .crm_consent_log import CONSENT_CHANNELS, CONSENT_STATES
 
 CONSENT_FIELDS = {f"consent_{channel}": channel for channel, __ in CONSENT_CHANNELS}
 DEFAULT_SOURCE = "manual"
+# where a change came from, by the path of the request that made it
+REQUEST_SOURCES = (("/xmlrpc", "api"), ("/jsonrpc", "api"), ("/my/", "portal"))
 
 
 class CrmPartnerConsent(models.AbstractModel):
@@ -78,7 +84,9 @@ class CrmPartnerConsent(models.AbstractModel):
         one create; the source is the context's ``crm_consent_source``."""
         if not changes:
             return
-        source = self.env.context.get("crm_consent_source") or default_source
+        source = self.env.context.get("crm_consent_source") or self._consent_source(
+            default_source
+        )
         now = fields.Datetime.now()
         # sudo: the log is written by the contact's own write (that the
         # access rules allowed); nobody writes the log directly
@@ -96,6 +104,25 @@ class CrmPartnerConsent(models.AbstractModel):
                 for partner, channel, previous, state in changes
             ]
         )
+
+    @api.model
+    def _consent_source(self, default_source):
+        """Without a ``crm_consent_source`` in the context: ``api`` over
+        XML-RPC/JSON-RPC, ``portal`` from the portal, ``system`` outside any
+        request (a job, a shell), else ``default_source`` (the web client).
+        Odoo runs RPC calls with the request taken off its stack: the
+        thread's url (set by Odoo for each request) tells them apart."""
+        httprequest = request.httprequest if request else None
+        if httprequest is not None:
+            path = httprequest.path
+        else:
+            path = urlparse(getattr(threading.current_thread(), "url", "") or "").path
+        if not path:
+            return "system" if default_source == DEFAULT_SOURCE else default_source
+        for prefix, source in REQUEST_SOURCES:
+            if path.startswith(prefix):
+                return source
+        return default_source
 
     @api.model
     def _crm_email_refused_ids(self, records, company):

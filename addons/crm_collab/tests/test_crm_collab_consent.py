@@ -56,14 +56,14 @@ class TestCrmCollabConsent(CrmCollabUsersMixin, TransactionCase):
         self.assertEqual(set(logs.mapped("source")), {"portal"})
         self.assertEqual(logs.user_id, self.user_salesman)
         self.assertTrue(all(logs.mapped("date")))
-        # a form (no source given) logs "manual"; rewriting the same state
-        # logs nothing
+        # no source given, outside any request (a job, a shell): "system";
+        # rewriting the same state logs nothing
         contact.write({"consent_email": "withdrawn", "consent_sms": "withdrawn"})
         self.assertEqual(len(self.contact.consent_log_ids), 3)
         last = self.contact.consent_log_ids.sorted("id")[-1]
         self.assertEqual(
             (last.channel, last.previous_state, last.state, last.source),
-            ("email", "granted", "withdrawn", "manual"),
+            ("email", "granted", "withdrawn", "system"),
         )
         # the preferred channel is a preference, not a consent: no log
         contact.write({"preferred_channel": "sms"})
