@@ -15,7 +15,7 @@ DB="${CRM_SUITE_BENCH_DB:-crm_suite_bench}"
 # the addon a benchmark needs on the database (crm_suite unless said here)
 case "$name" in
     profitability | forecast) module=crm_analytics ;;
-    documents | timeline) module=crm_collab ;;
+    documents | timeline | consent) module=crm_collab ;;
     *) module=crm_suite ;;
 esac
 setup_all

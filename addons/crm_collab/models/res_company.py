@@ -22,3 +22,15 @@ class ResCompany(models.Model):
         default=25,
         help="Largest file a visitor may upload through a share link or a request.",
     )
+    crm_require_email_consent = fields.Boolean(
+        string="Require Email Consent",
+        default=False,
+        help="Off: campaign and drip email reach every contact but those who "
+        "withdrew their email consent. On: only contacts who granted it.",
+    )
+    crm_handoff_won_team_id = fields.Many2one(
+        "crm.ticket.team",
+        string="Onboarding Team for Won Deals",
+        check_company=True,
+        help="A won opportunity is handed off to this ticket team (once).",
+    )

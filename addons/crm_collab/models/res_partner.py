@@ -4,7 +4,8 @@ from odoo import fields, models
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "crm.partner.consent"]
 
     crm_document_count = fields.Integer(
         string="Documents", compute="_compute_crm_document_count"

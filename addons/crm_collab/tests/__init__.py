@@ -8,3 +8,10 @@ from . import test_crm_interaction
 from . import test_crm_interaction_security
 from . import test_crm_interaction_queries
 from . import test_crm_interaction_ui
+from . import test_crm_collab_consent
+from . import test_crm_collab_consent_campaign
+from . import test_crm_collab_handoff
+from . import test_crm_collab_handoff_auto
+from . import test_crm_collab_reply_channel
+from . import test_crm_collab_handoff_ui
+from . import test_crm_collab_consent_rpc

@@ -71,7 +71,8 @@ class CrmDripTraceExecution(models.AbstractModel):
         if closed:
             live._cancel_siblings(closed, now)
         if step.action_type == "email":
-            live = live._defer_outside_window_and_cap(step, now)
+            live = live._drop_excluded_recipients(step, now)
+            live = live._defer_outside_window_and_cap(step, now) if live else live
             if live:
                 live._execute_email(step, now)
             return
@@ -132,6 +133,14 @@ class CrmDripTraceExecution(models.AbstractModel):
                 traces.participant_id._finish("stopped", "unsubscribed", now)
                 live -= traces
         return live
+
+    def _drop_excluded_recipients(self, step, now):
+        """Hook for the addons built on crm_suite: before an email step
+        sends, finish the participants its email may not reach for a reason
+        of their own (e.g. crm_collab's channel consent), with the reason on
+        the trace; returns the traces of the others. Here: all of them."""
+        del step, now  # for the overrides
+        return self
 
     def _drop_filtered(self, step, now):
         """The campaign's filter, then the step's own (and its ancestors'):
