@@ -29,5 +29,6 @@ from . import crm_lead
 from . import crm_drip_trace
 from . import crm_drip_participant
 from . import crm_ticket
+
 # the timeline's view reads the tables above (handoffs, shares): created last
 from . import crm_interaction

@@ -38,7 +38,10 @@ class CrmInteractionCollabSources(models.AbstractModel):
 
     @api.model
     def _interaction_tag_families(self):
-        return {**super()._interaction_tag_families(), TAG_SHARE_UPLOAD: TAG_SHARE_DOWNLOAD}
+        return {
+            **super()._interaction_tag_families(),
+            TAG_SHARE_UPLOAD: TAG_SHARE_DOWNLOAD,
+        }
 
     @api.model
     def _interaction_source_handoffs(self):
