@@ -15,7 +15,7 @@ from . import res_partner
 from . import crm_collab_demo
 from . import crm_interaction_sources
 from . import crm_interaction_timeline
-from . import crm_interaction
+from . import crm_interaction_collab_sources
 from . import crm_handoff_job
 from . import crm_handoff_auto
 from . import crm_handoff_receiver
@@ -29,3 +29,6 @@ from . import crm_lead
 from . import crm_drip_trace
 from . import crm_drip_participant
 from . import crm_ticket
+
+# the timeline's view reads the tables above (handoffs, shares): created last
+from . import crm_interaction

@@ -41,7 +41,12 @@ class CrmInteraction(models.Model):
 
     _name = "crm.interaction"
     _description = "Customer Interaction"
-    _inherit = ["crm.interaction.sources", "crm.interaction.timeline"]
+    _inherit = [
+        # first: its overrides of the sources' methods come first
+        "crm.interaction.collab.sources",
+        "crm.interaction.sources",
+        "crm.interaction.timeline",
+    ]
     _auto = False
     _order = "date desc, id desc"
     _rec_name = "summary"
@@ -92,7 +97,26 @@ class CrmInteraction(models.Model):
             "links_click_datetime",
         ],
         "crm.lead": ["partner_id", "user_id"],
-        "res.partner": ["commercial_partner_id", "user_id"],
+        "res.partner": ["commercial_partner_id", "user_id", "name"],
+        "crm.handoff": [
+            "name",
+            "partner_id",
+            "from_user_id",
+            "to_user_id",
+            "to_team_id",
+            "to_ticket_team_id",
+        ],
+        "crm.document.share": ["name", "partner_id", "user_id"],
+        "crm.document.share.log": [
+            "share_id",
+            "action",
+            "outcome",
+            "date",
+            "document_id",
+            "file_name",
+        ],
+        "crm.document.request": ["name", "partner_id", "user_id", "document_id"],
+        "crm.document": ["name"],
     }
 
     # the customer
