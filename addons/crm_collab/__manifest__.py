@@ -41,6 +41,7 @@
         "web.assets_backend": [
             "crm_collab/static/src/*",
             "crm_collab/static/src/customer_360/*",
+            "crm_collab/static/src/fields/*",
         ],
         "web.assets_tests": [
             "crm_collab/static/tests/tours/*.js",
