@@ -334,15 +334,26 @@ class CrmDocumentShare(models.Model):
 
     def _shared_documents(self):
         """The documents this share unlocks (sudo): exactly the chosen ones,
-        or the active documents of its folder and that folder's subfolders;
-        never a version's file, a sibling or a parent."""
+        or the active documents of its folder and that folder's subfolders,
+        of those its sharer may read now; never a version's file, a sibling
+        or a parent."""
         self.ensure_one()
-        Document = self.env["crm.document"].sudo()
         if self.folder_id:
-            return Document.search(
-                [("folder_id", "child_of", self.folder_id.id), ("active", "=", True)]
-            )
-        return self.document_ids.sudo().filtered("active")
+            domain = [("folder_id", "child_of", self.folder_id.id)]
+        else:
+            domain = [("id", "in", self.document_ids.ids)]
+        # never more than the sharer reads now (rules as that user, in all of
+        # their companies): a folder's subfolder they may not open, or a
+        # document they lost, is not served by their link
+        context = dict(self.env.context, active_test=True)
+        context.pop("allowed_company_ids", None)
+        sharer_env = self.env(user=self.user_id.id, su=False, context=context)
+        Readable = sharer_env["crm.document"]
+        if not Readable.has_access("read"):
+            return self.env["crm.document"].sudo()
+        readable = Readable.search(domain)
+        # sudo: the route serves the files of those documents to the visitor
+        return self.env["crm.document"].sudo().browse(readable.ids)
 
     def _consume_download(self):
         """Count one served download; False (nothing counted) when the limit is

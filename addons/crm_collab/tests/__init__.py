@@ -15,3 +15,4 @@ from . import test_crm_collab_handoff_auto
 from . import test_crm_collab_reply_channel
 from . import test_crm_collab_handoff_ui
 from . import test_crm_collab_consent_rpc
+from . import test_crm_collab_attacks
