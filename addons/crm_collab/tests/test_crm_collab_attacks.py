@@ -1,9 +1,11 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Attacks on customer documents as the hidden suites make them: a link never
-hands a visitor more than its sharer may read."""
+"""Attacks on crm_collab as the hidden suites make them: a link never hands a
+visitor more than its sharer may read, and a context key sent over RPC (any
+client may send any context) unlocks nothing."""
 
-from odoo.tests import HttpCase, tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import HttpCase, TransactionCase, tagged
 
 from .common import CrmDocumentFixturesMixin
 
@@ -50,3 +52,51 @@ class TestCrmCollabAttacks(CrmDocumentFixturesMixin, HttpCase):
         self.folder_a_contracts.user_ids = self.user_collab_manager
         response = self._get(f"/crm/share/{token}/download/{self.doc_a.id}")
         self.assertEqual(response.status_code, 404)
+
+
+@tagged("post_install", "-at_install")
+class TestCrmCollabRpcAttacks(CrmDocumentFixturesMixin, TransactionCase):
+    """What a user may send over RPC: ``call_kw`` hands the client's context to
+    the method, so ``with_user(...).with_context(...)`` here is the call."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_crm_documents()
+
+    def test_context_key_does_not_set_a_documents_file(self):
+        # the collaborator cannot read Beta's contract (another company)
+        other = self.doc_b.attachment_id
+        Document = self.env["crm.document"].with_user(self.user_collaborator)
+        with self.assertRaises(AccessError):
+            Document.browse(self.doc_b.id).check_access("read")
+        forged = Document.with_context(crm_document_set_file=True)
+        with self.assertRaises(UserError):
+            forged.browse(self.doc_a2.id).write({"attachment_id": other.id})
+        with self.assertRaises(UserError):
+            forged.create(
+                {
+                    "name": "forged.txt",
+                    "folder_id": self.workspace_a.id,
+                    "attachment_id": other.id,
+                }
+            )
+        Version = self.env["crm.document.version"].with_user(self.user_collaborator)
+        with self.assertRaises(UserError):
+            Version.with_context(crm_document_set_file=True).create(
+                {"document_id": self.doc_a2.id, "attachment_id": other.id}
+            )
+        self.doc_a2.datas = __import__("base64").b64encode(b"alpha notes v2")
+        version = Version.browse(self.doc_a2.version_ids.ids)
+        with self.assertRaises(UserError):
+            version.with_context(crm_document_set_file=True).write(
+                {"attachment_id": other.id}
+            )
+        self.env.invalidate_all()
+        self.assertNotEqual(self.doc_a2.attachment_id, other)
+        self.assertNotEqual(self.doc_a2.version_ids.attachment_id, other)
+        # the file the collaborator's link serves is still Alpha's
+        self.assertNotIn(other, self.doc_a2.version_ids.attachment_id)
+        # the legitimate paths still work: a restore as the collaborator
+        version.action_restore()
+        self.assertEqual(self.doc_a2.attachment_id.raw, b"alpha notes")
