@@ -4,6 +4,9 @@
 visitor more than its sharer may read, and a context key sent over RPC (any
 client may send any context) unlocks nothing."""
 
+from datetime import timedelta
+
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, TransactionCase, tagged
 
@@ -100,3 +103,34 @@ class TestCrmCollabRpcAttacks(CrmDocumentFixturesMixin, TransactionCase):
         # the legitimate paths still work: a restore as the collaborator
         version.action_restore()
         self.assertEqual(self.doc_a2.attachment_id.raw, b"alpha notes")
+
+    def test_context_key_does_not_move_a_handoff(self):
+        team = self.env["crm.team"].create(
+            {"name": "Attack Sales", "user_id": self.user_collab_manager.id}
+        )
+        handoff = (
+            self.env["crm.handoff"]
+            .with_user(self.user_collaborator)
+            .create(
+                {
+                    "name": "Call them",
+                    "res_model": "res.partner",
+                    "res_id": self.customer_a.id,
+                    "to_team_id": team.id,
+                    "date_due": fields.Datetime.now() + timedelta(days=2),
+                }
+            )
+        )
+        # the sender is not the receiver: neither the button nor the forged
+        # context moves it
+        with self.assertRaises(AccessError):
+            handoff.action_accept()
+        forged = handoff.with_context(crm_handoff_transition=True)
+        for vals in (
+            {"state": "done"},
+            {"accept_date": fields.Datetime.now()},
+            {"trigger": "hot"},
+        ):
+            with self.assertRaises(UserError):
+                forged.write(vals)
+        self.assertEqual(handoff.state, "proposed")
