@@ -231,6 +231,15 @@ class CrmDocumentShare(models.Model):
         return shares
 
     def write(self, vals):
+        if "user_id" in vals and not (
+            self.env.su
+            or self.env.user.has_group("crm_collab.group_crm_collab_manager")
+        ):
+            # a link serves what its sharer reads: handing it to someone who
+            # reads more would widen it
+            raise UserError(
+                self.env._("Only an administrator may change who shares a link.")
+            )
         res = super().write(vals)
         if "document_ids" in vals or "folder_id" in vals:
             # shares only what the user reads, after a change as at creation

@@ -51,6 +51,12 @@ class TestCrmCollabAttacks(CrmDocumentFixturesMixin, HttpCase):
         response = self._get(f"/crm/share/{token}/download/{self.doc_a2.id}")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.content, b"alpha notes")
+        # nor by handing the link to a manager who reads every folder
+        with self.assertRaises(UserError):
+            share.write({"user_id": self.user_collab_manager.id})
+        self.assertEqual(share.user_id, self.user_collaborator)
+        response = self._get(f"/crm/share/{token}/download/{self.doc_secret.id}")
+        self.assertEqual(response.status_code, 404)
         # the sharer loses the folder: the link no longer serves it
         self.folder_a_contracts.user_ids = self.user_collab_manager
         response = self._get(f"/crm/share/{token}/download/{self.doc_a.id}")
