@@ -9,6 +9,8 @@ from odoo.tools import SQL, consteq
 
 from ..engines.document_files import new_token, token_digest
 
+PROTECTED_FIELDS = {"revoked", "revoke_date", "download_count", "has_password"}
+
 
 class CrmDocumentShare(models.Model):
     """A link that lets someone outside the company reach chosen documents, or
@@ -231,6 +233,15 @@ class CrmDocumentShare(models.Model):
         return shares
 
     def write(self, vals):
+        if not self.env.su and PROTECTED_FIELDS.intersection(vals):
+            # a revoked link stays dead and a download cap stays counted:
+            # these are set by the buttons and the routes only
+            raise UserError(
+                self.env._(
+                    "Revoke a link with its button; its downloads are counted "
+                    "by the link itself."
+                )
+            )
         if "user_id" in vals and not (
             self.env.su
             or self.env.user.has_group("crm_collab.group_crm_collab_manager")
@@ -267,7 +278,8 @@ class CrmDocumentShare(models.Model):
 
     def action_revoke(self):
         self.check_access("write")
-        self.write({"revoked": True, "revoke_date": fields.Datetime.now()})
+        # sudo: the revocation fields are set by this button only (see write)
+        self.sudo().write({"revoked": True, "revoke_date": fields.Datetime.now()})
         return True
 
     def action_regenerate(self):

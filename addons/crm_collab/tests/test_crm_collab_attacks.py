@@ -73,6 +73,27 @@ class TestCrmCollabRpcAttacks(CrmDocumentFixturesMixin, TransactionCase):
         super().setUpClass()
         cls._setup_crm_documents()
 
+    def test_revoked_link_and_download_cap_not_writable(self):
+        share = self.env["crm.document.share"].with_user(self.user_collaborator)
+        share = share.create(
+            {"name": "Capped", "document_ids": [(6, 0, self.doc_a2.ids)]}
+        )
+        share.max_downloads = 1
+        self.assertTrue(share._consume_download())
+        share.action_revoke()
+        for vals in (
+            {"revoked": False},
+            {"revoke_date": False},
+            {"download_count": 0},
+            {"has_password": True},
+        ):
+            with self.assertRaises(UserError):
+                share.write(vals)
+        self.env.invalidate_all()
+        self.assertEqual(share.state, "revoked")
+        self.assertEqual(share.download_count, 1)
+        share.max_downloads = 2
+
     def test_context_key_does_not_set_a_documents_file(self):
         # the collaborator cannot read Beta's contract (another company)
         other = self.doc_b.attachment_id
