@@ -11,6 +11,12 @@ from ..engines.document_files import clean_file_name, is_active_mimetype
 SET_FILE_KEY = "crm_document_set_file"
 
 
+def _setting_file(env):
+    """Whether a document's own method sets a file: its key in the context
+    counts under sudo only (any RPC client may send any context)."""
+    return env.su and env.context.get(SET_FILE_KEY)
+
+
 class CrmDocument(models.Model):
     """A customer document: its current file is an ``ir.attachment`` in the
     filestore (``attachment_id``); the files it had before are its versions.
@@ -146,7 +152,7 @@ class CrmDocument(models.Model):
         """The file is set by ``_set_file`` only: an ``attachment_id`` given
         over RPC could name any attachment (another customer's, another
         company's) and a share link would then serve it."""
-        if "attachment_id" in vals and not self.env.context.get(SET_FILE_KEY):
+        if "attachment_id" in vals and not _setting_file(self.env):
             raise UserError(
                 self.env._(
                     "Upload the file in the Content field: a document keeps its "
@@ -220,7 +226,8 @@ class CrmDocument(models.Model):
         attachment = attachment.create(values)
         previous = self.attachment_id
         if previous:
-            self.env["crm.document.version"].with_context(
+            # sudo: versions are made by this method only (see _setting_file)
+            self.env["crm.document.version"].sudo().with_context(
                 **{SET_FILE_KEY: True}
             ).create(
                 {

@@ -9,6 +9,8 @@ from odoo.tools import SQL, consteq
 
 from ..engines.document_files import new_token, token_digest
 
+PROTECTED_FIELDS = {"revoked", "revoke_date", "download_count", "has_password"}
+
 
 class CrmDocumentShare(models.Model):
     """A link that lets someone outside the company reach chosen documents, or
@@ -231,6 +233,24 @@ class CrmDocumentShare(models.Model):
         return shares
 
     def write(self, vals):
+        if not self.env.su and PROTECTED_FIELDS.intersection(vals):
+            # a revoked link stays dead and a download cap stays counted:
+            # these are set by the buttons and the routes only
+            raise UserError(
+                self.env._(
+                    "Revoke a link with its button; its downloads are counted "
+                    "by the link itself."
+                )
+            )
+        if "user_id" in vals and not (
+            self.env.su
+            or self.env.user.has_group("crm_collab.group_crm_collab_manager")
+        ):
+            # a link serves what its sharer reads: handing it to someone who
+            # reads more would widen it
+            raise UserError(
+                self.env._("Only an administrator may change who shares a link.")
+            )
         res = super().write(vals)
         if "document_ids" in vals or "folder_id" in vals:
             # shares only what the user reads, after a change as at creation
@@ -258,7 +278,8 @@ class CrmDocumentShare(models.Model):
 
     def action_revoke(self):
         self.check_access("write")
-        self.write({"revoked": True, "revoke_date": fields.Datetime.now()})
+        # sudo: the revocation fields are set by this button only (see write)
+        self.sudo().write({"revoked": True, "revoke_date": fields.Datetime.now()})
         return True
 
     def action_regenerate(self):
@@ -334,15 +355,26 @@ class CrmDocumentShare(models.Model):
 
     def _shared_documents(self):
         """The documents this share unlocks (sudo): exactly the chosen ones,
-        or the active documents of its folder and that folder's subfolders;
-        never a version's file, a sibling or a parent."""
+        or the active documents of its folder and that folder's subfolders,
+        of those its sharer may read now; never a version's file, a sibling
+        or a parent."""
         self.ensure_one()
-        Document = self.env["crm.document"].sudo()
         if self.folder_id:
-            return Document.search(
-                [("folder_id", "child_of", self.folder_id.id), ("active", "=", True)]
-            )
-        return self.document_ids.sudo().filtered("active")
+            domain = [("folder_id", "child_of", self.folder_id.id)]
+        else:
+            domain = [("id", "in", self.document_ids.ids)]
+        # never more than the sharer reads now (rules as that user, in all of
+        # their companies): a folder's subfolder they may not open, or a
+        # document they lost, is not served by their link
+        context = dict(self.env.context, active_test=True)
+        context.pop("allowed_company_ids", None)
+        sharer_env = self.env(user=self.user_id.id, su=False, context=context)
+        Readable = sharer_env["crm.document"]
+        if not Readable.has_access("read"):
+            return self.env["crm.document"].sudo()
+        readable = Readable.search(domain)
+        # sudo: the route serves the files of those documents to the visitor
+        return self.env["crm.document"].sudo().browse(readable.ids)
 
     def _consume_download(self):
         """Count one served download; False (nothing counted) when the limit is

@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .crm_document import SET_FILE_KEY
+from .crm_document import SET_FILE_KEY, _setting_file
 
 
 class CrmDocumentVersion(models.Model):
@@ -31,12 +31,12 @@ class CrmDocumentVersion(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.context.get(SET_FILE_KEY):
+        if not _setting_file(self.env):
             raise UserError(self.env._("Versions are made by uploading a new file."))
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.context.get(SET_FILE_KEY):
+        if not _setting_file(self.env):
             raise UserError(self.env._("Versions cannot be changed."))
         return super().write(vals)
 
@@ -46,7 +46,8 @@ class CrmDocumentVersion(models.Model):
         document.check_access("write")
         document._check_unlocked()
         current = document.attachment_id
-        self.with_context(**{SET_FILE_KEY: True}).create(
+        # sudo: versions are made by the document's own methods only
+        self.sudo().with_context(**{SET_FILE_KEY: True}).create(
             {
                 "document_id": document.id,
                 "attachment_id": current.id,

@@ -17,3 +17,4 @@ from . import test_crm_collab_handoff_ui
 from . import test_crm_collab_consent_rpc
 from . import test_crm_interaction_collab
 from . import test_crm_collab_list_headers
+from . import test_crm_collab_attacks
