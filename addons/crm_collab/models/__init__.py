@@ -5,6 +5,7 @@ from . import crm_document_tag
 from . import crm_document_folder
 from . import crm_document
 from . import crm_document_version
+from . import crm_collab_token_mixin
 from . import crm_document_share
 from . import crm_document_share_log
 from . import crm_document_request

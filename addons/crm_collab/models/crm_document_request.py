@@ -4,9 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, consteq
-
-from ..engines.document_files import new_token, token_digest
+from odoo.tools import SQL
 
 
 class CrmDocumentRequest(models.Model):
@@ -16,7 +14,7 @@ class CrmDocumentRequest(models.Model):
 
     _name = "crm.document.request"
     _description = "Document Request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crm.collab.token.mixin"]
     _order = "due_date, id"
 
     name = fields.Char(required=True, tracking=True)
@@ -52,28 +50,8 @@ class CrmDocumentRequest(models.Model):
     reminded_before = fields.Boolean(readonly=True, copy=False)
     reminded_after = fields.Boolean(readonly=True, copy=False)
 
-    def init(self):
-        self.env.cr.execute(
-            """
-            ALTER TABLE crm_document_request
-                ADD COLUMN IF NOT EXISTS access_token varchar,
-                ADD COLUMN IF NOT EXISTS access_token_hash varchar;
-            CREATE UNIQUE INDEX IF NOT EXISTS crm_document_request_token_hash_uniq
-                ON crm_document_request (access_token_hash);
-            """
-        )
-
     def _compute_url(self):
-        readable = self.filtered("id")
-        tokens = {}
-        if readable:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id, access_token FROM crm_document_request WHERE id IN %s",
-                    tuple(readable.ids),
-                )
-            )
-            tokens = dict(self.env.cr.fetchall())
+        tokens = self._token_by_id()
         base = self.get_base_url()
         for request in self:
             token = tokens.get(request.id)
@@ -83,17 +61,7 @@ class CrmDocumentRequest(models.Model):
     def create(self, vals_list):
         requests = super().create(vals_list)
         requests.folder_id.check_access("read")
-        for request in requests:
-            token = new_token()
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE crm_document_request SET access_token = %s, "
-                    "access_token_hash = %s WHERE id = %s",
-                    token,
-                    token_digest(token),
-                    request.id,
-                )
-            )
+        requests._set_new_token()
         return requests
 
     def action_send(self):
@@ -128,24 +96,6 @@ class CrmDocumentRequest(models.Model):
     # ------------------------------------------------------------
     # Upload (sudo: from the portal or the link, after their checks)
     # ------------------------------------------------------------
-
-    @api.model
-    def _find_by_token(self, token):
-        token = str(token or "")
-        if not 20 <= len(token) <= 128:
-            return self.sudo().browse()
-        self.env.cr.execute(
-            SQL(
-                "SELECT id, access_token FROM crm_document_request "
-                "WHERE access_token_hash = %s",
-                token_digest(token),
-            )
-        )
-        row = self.env.cr.fetchone()
-        if not row or not row[1] or not consteq(row[1], token):
-            return self.sudo().browse()
-        # sudo: the visitor proved the token of this one request
-        return self.sudo().browse(row[0])
 
     def _receive(self, file_name, content):
         """File the customer's upload and close the request (sudo record)."""

@@ -5,9 +5,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL, consteq
-
-from ..engines.document_files import new_token, token_digest
+from odoo.tools import SQL
 
 PROTECTED_FIELDS = {"revoked", "revoke_date", "download_count", "has_password"}
 
@@ -24,7 +22,7 @@ class CrmDocumentShare(models.Model):
 
     _name = "crm.document.share"
     _description = "Document Share Link"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "crm.collab.token.mixin"]
     _order = "create_date desc, id desc"
 
     name = fields.Char(
@@ -95,16 +93,12 @@ class CrmDocumentShare(models.Model):
         return fields.Datetime.now() + timedelta(days=min(14, self._max_days()))
 
     def init(self):
+        res = super().init()
         self.env.cr.execute(
-            """
-            ALTER TABLE crm_document_share
-                ADD COLUMN IF NOT EXISTS access_token varchar,
-                ADD COLUMN IF NOT EXISTS access_token_hash varchar,
-                ADD COLUMN IF NOT EXISTS password_crypt varchar;
-            CREATE UNIQUE INDEX IF NOT EXISTS crm_document_share_token_hash_uniq
-                ON crm_document_share (access_token_hash);
-            """
+            "ALTER TABLE crm_document_share"
+            " ADD COLUMN IF NOT EXISTS password_crypt varchar"
         )
+        return res
 
     # ------------------------------------------------------------
     # Computes
@@ -147,15 +141,7 @@ class CrmDocumentShare(models.Model):
 
     def _compute_url(self):
         managed = self.filtered(lambda share: share.id and share._is_share_manager())
-        tokens = {}
-        if managed:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id, access_token FROM crm_document_share WHERE id IN %s",
-                    tuple(managed.ids),
-                )
-            )
-            tokens = dict(self.env.cr.fetchall())
+        tokens = managed._token_by_id()
         base = self.get_base_url()
         for share in self:
             token = tokens.get(share.id)
@@ -258,20 +244,6 @@ class CrmDocumentShare(models.Model):
             self.folder_id.check_access("read")
         return res
 
-    def _set_new_token(self):
-        for share in self:
-            token = new_token()
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE crm_document_share SET access_token = %s, "
-                    "access_token_hash = %s WHERE id = %s",
-                    token,
-                    token_digest(token),
-                    share.id,
-                )
-            )
-        self.invalidate_recordset(["url"])
-
     # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------
@@ -312,25 +284,6 @@ class CrmDocumentShare(models.Model):
     # ------------------------------------------------------------
     # What the public routes use (sudo, after the token was checked)
     # ------------------------------------------------------------
-
-    @api.model
-    def _find_by_token(self, token):
-        """The share of ``token`` (sudo), or an empty recordset."""
-        token = str(token or "")
-        if not 20 <= len(token) <= 128:
-            return self.sudo().browse()
-        self.env.cr.execute(
-            SQL(
-                "SELECT id, access_token FROM crm_document_share "
-                "WHERE access_token_hash = %s",
-                token_digest(token),
-            )
-        )
-        row = self.env.cr.fetchone()
-        if not row or not row[1] or not consteq(row[1], token):
-            return self.sudo().browse()
-        # sudo: the visitor proved the token; what it unlocks is checked next
-        return self.sudo().browse(row[0])
 
     def _password_crypt(self):
         self.ensure_one()
