@@ -3,6 +3,7 @@
 #   scripts/bench.sh lead_scoring [--rebuild]
 #   CRM_SUITE_BENCH_DB=name scripts/bench.sh lead_scoring
 #   scripts/bench.sh profitability   (installs crm_analytics on the database first)
+#   scripts/bench.sh rfm             (RFM scoring; the same books and database)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -13,7 +14,7 @@ shift
 DB="${CRM_SUITE_BENCH_DB:-crm_suite_bench}"
 # the addon a benchmark needs on the database (crm_suite unless said here)
 case "$name" in
-    profitability) module=crm_analytics ;;
+    profitability | rfm) module=crm_analytics ;;
     *) module=crm_suite ;;
 esac
 setup_all

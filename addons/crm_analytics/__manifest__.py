@@ -27,6 +27,11 @@
         "views/crm_analytics_menus.xml",
         "views/crm_customer_profitability_views.xml",
         "views/res_partner_views.xml",
+        "data/crm_segment_cron.xml",
+        "views/crm_segment_views.xml",
+        "views/crm_event_rule_views.xml",
+        "views/crm_segment_menus.xml",
+        "report/crm_segment_reports.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -43,6 +48,7 @@
     "demo": [
         "demo/crm_analytics_demo.xml",
         "demo/crm_profitability_demo.xml",
+        "demo/crm_segment_demo.xml",
     ],
     "installable": True,
 }

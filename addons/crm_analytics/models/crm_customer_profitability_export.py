@@ -97,6 +97,8 @@ class CrmCustomerProfitabilityExport(models.AbstractModel):
 
     _name = "crm.customer.profitability.export"
     _description = "Customer Profitability XLSX Export"
+    # the download route of the model mixing this in (segments have their own)
+    _crm_xlsx_route = XLSX_ROUTE
 
     def action_export_xlsx(self):
         """An ``ir.actions.act_url`` downloading these records as XLSX in the
@@ -108,7 +110,7 @@ class CrmCustomerProfitabilityExport(models.AbstractModel):
         lang = self.env.context.get("lang") or self.env.user.lang or "en_US"
         # urlencode: the context's lang is the caller's text, not a url part
         query = urlencode({"ids": encode_ids(records.ids), "lang": lang})
-        url = f"{XLSX_ROUTE}?{query}"
+        url = f"{self._crm_xlsx_route}?{query}"
         return {
             "type": "ir.actions.act_url",
             "url": url,

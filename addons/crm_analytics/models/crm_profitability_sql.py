@@ -22,6 +22,25 @@ _STANDARD_PRICE = SQL(
 )
 
 
+def revenue_lines(company, date_from, date_to):
+    """The revenue definition: the invoice lines (``line``, of the move ``move``)
+    whose ``-balance`` is the customer's revenue, as account.invoice.report's
+    price_subtotal: product lines of the posted customer invoices and credit
+    notes of ``company`` dated in the period. Shared by profitability, RFM and
+    the event rules' ``revenue_12m``."""
+    return SQL(
+        """line.company_id = %(company)s
+                   AND move.state = 'posted'
+                   AND move.move_type IN ('out_invoice', 'out_refund')
+                   AND line.display_type = 'product'
+                   AND line.account_id IS NOT NULL
+                   AND move.invoice_date BETWEEN %(date_from)s AND %(date_to)s""",
+        company=company.id,
+        date_from=date_from,
+        date_to=date_to,
+    )
+
+
 class CrmProfitabilitySql(models.AbstractModel):
     _name = "crm.profitability.sql"
     _description = "Profitability: the grouped queries"
@@ -46,12 +65,7 @@ class CrmProfitabilitySql(models.AbstractModel):
                        SUM(-line.balance) AS revenue, SUM(line.quantity) AS quantity
                   FROM account_move_line line
                   JOIN account_move move ON move.id = line.move_id
-                 WHERE line.company_id = %(company)s
-                   AND move.state = 'posted'
-                   AND move.move_type IN ('out_invoice', 'out_refund')
-                   AND line.display_type = 'product'
-                   AND line.account_id IS NOT NULL
-                   AND move.invoice_date BETWEEN %(date_from)s AND %(date_to)s
+                 WHERE %(revenue_lines)s
               GROUP BY line.partner_id, move.move_type,
                        line.company_id, line.product_id, line.product_uom_id
                    ) line
@@ -64,9 +78,7 @@ class CrmProfitabilitySql(models.AbstractModel):
                 """,
             qty=_QUANTITY,
             cost=_STANDARD_PRICE,
-            company=company.id,
-            date_from=date_from,
-            date_to=date_to,
+            revenue_lines=revenue_lines(company, date_from, date_to),
         )
 
     @api.model

@@ -10,3 +10,5 @@ from . import test_crm_profitability_costs
 from . import test_crm_analytics_list_headers
 from . import test_crm_profitability_engine
 from . import test_crm_profitability_attacks
+from . import test_crm_segment
+from . import test_crm_event_rule
