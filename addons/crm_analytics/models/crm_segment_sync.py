@@ -38,8 +38,14 @@ class CrmSegmentSync(models.AbstractModel):
         if gone:
             gone.unlink()
         missing = [email for email in wanted if email not in present]
-        if not missing:
-            return
+        if missing:
+            self._subscribe_missing(mailing_list, missing, wanted)
+        # the list's contacts are a many2many over the subscriptions
+        mailing_list.invalidate_recordset(["contact_ids"])
+        self.env["mailing.contact"].invalidate_model(["list_ids"])
+
+    def _subscribe_missing(self, mailing_list, missing, wanted):
+        Subscription = self.env["mailing.subscription"]
         Contact = self.env["mailing.contact"]
         known = {}
         for contact in Contact.search([("email_normalized", "in", missing)]):

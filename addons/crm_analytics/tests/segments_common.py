@@ -27,7 +27,7 @@ class SegmentBooksCommon(AccountTestInvoicingCommon):
         cls.env["account.move"].flush_model()
         analytics = "base.group_user,crm_analytics.group_crm_analytics_user"
         manager = "base.group_user,crm_analytics.group_crm_analytics_manager"
-        both = Command.set((cls.company_a | cls.company_b).ids)
+        both = [Command.set((cls.company_a | cls.company_b).ids)]
         cls.analyst_a = mail_new_test_user(
             cls.env,
             login="seg_analyst_a",
