@@ -12,3 +12,4 @@ from . import test_crm_profitability_engine
 from . import test_crm_profitability_attacks
 from . import test_crm_segment
 from . import test_crm_event_rule
+from . import test_crm_segment_demo

@@ -144,6 +144,51 @@ class TestCrmSegmentRfm(SegmentBooksCommon):
         self.assertEqual(by_name[self.c[0].name][5], 5000.0)  # a number, not text
         self.assertEqual(by_name["Total"][5], 6500.0)
 
+    def test_refresh_enrols_the_members_in_the_drip_campaign(self):
+        campaign = self.env["crm.drip.campaign"].create(
+            {
+                "name": "Segment drip",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "domain": "[]",
+                "send_tz": "UTC",
+                "company_id": self.company_a.id,
+            }
+        )
+        self.env["crm.drip.step"].create(
+            {
+                "name": "Call them",
+                "campaign_id": campaign.id,
+                "trigger": "begin",
+                "action_type": "activity",
+                "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+            }
+        )
+        # running without its own enrolment (which would take every contact)
+        campaign.state = "running"
+        segment = self.env["crm.segment"].create(
+            {
+                "name": "Champions",
+                "segment_type": "rfm",
+                "rfm_groups": "champions",
+                "company_id": self.company_a.id,
+                "drip_campaign_id": campaign.id,
+            }
+        )
+        segment.action_refresh()
+        participants = self.env["crm.drip.participant"].search(
+            [("campaign_id", "=", campaign.id)]
+        )
+        self.assertEqual(
+            set(participants.mapped("res_id")), set(segment.partner_ids.ids)
+        )
+        segment.action_refresh()  # enrolled once
+        self.assertEqual(
+            self.env["crm.drip.participant"].search_count(
+                [("campaign_id", "=", campaign.id)]
+            ),
+            2,
+        )
+
     def test_bad_rfm_groups_are_refused(self):
         with self.assertRaisesRegex(ValidationError, "RFM groups"):
             self.env["crm.segment"].create(
