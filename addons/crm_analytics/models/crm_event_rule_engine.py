@@ -151,6 +151,7 @@ class CrmEventRuleEngine(models.AbstractModel):
             if partners:
                 getattr(rule, f"_event_action_{rule.action_type}")(partners)
         rules.write({"last_evaluation": fields.Datetime.now()})
+        rules.invalidate_recordset(["member_count", "firing_count"])
         return fired
 
     @api.model

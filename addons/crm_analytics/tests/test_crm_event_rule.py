@@ -126,6 +126,70 @@ class TestCrmEventRule(SegmentBooksCommon):
         self.assertEqual(gold_ticket.priority, "2")
         self.assertEqual(silver_ticket.priority, "0")
 
+    def test_ticket_metrics_and_the_feedback_email(self):
+        team = self.env["crm.ticket.team"].create(
+            {"name": "Support A", "company_id": self.company_a.id}
+        )
+        closed = self.env["crm.ticket.stage"].create(
+            {"name": "Solved", "is_closed": True, "team_ids": [(6, 0, team.ids)]}
+        )
+        ticket = (
+            self.env["crm.ticket"]
+            .with_company(self.company_a)
+            .create({"name": "Broken", "partner_id": self.c[2].id, "team_id": team.id})
+        )
+        template = self.env["mail.template"].create(
+            {
+                "name": "How did we do?",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "subject": "How did we do, {{ object.name }}?",
+                "body_html": "<p>Tell us</p>",
+                "email_to": "{{ object.email }}",
+            }
+        )
+        feedback = self.env["crm.event.rule"].create(
+            {
+                "name": "Ticket closed: feedback request",
+                "company_id": self.company_a.id,
+                "metric": "ticket_closed",
+                "operator": ">=",
+                "threshold": 1,
+                "action_type": "email",
+                "mail_template_id": template.id,
+            }
+        )
+        unhappy = self.env["crm.event.rule"].create(
+            {
+                "name": "Bad rating: call",
+                "company_id": self.company_a.id,
+                "metric": "rating_given",
+                "operator": "<=",
+                "threshold": 2,
+                "action_type": "activity",
+                "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+            }
+        )
+        feedback.action_evaluate()
+        self.assertFalse(feedback.firing_count)
+        ticket.stage_id = closed
+        self.env["rating.rating"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("crm.ticket"),
+                "res_id": ticket.id,
+                "rating": 2,
+                "consumed": True,
+            }
+        )
+        feedback.action_evaluate()
+        self.assertEqual(feedback.firing_count, 1)
+        mail = self.env["mail.mail"].search([("subject", "like", self.c[2].name)])
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(unhappy.firing_count, 1)
+        activity = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.c[2].id)]
+        )
+        self.assertEqual(activity.activity_type_id.name, "Call")
+
     def test_routing_by_customer_tier(self):
         self.rule.action_evaluate()
         default = self.env["crm.ticket.team"].create(
@@ -150,7 +214,12 @@ class TestCrmEventRule(SegmentBooksCommon):
         self.assertTrue(default)
 
     def test_invoice_paid_is_a_scoring_event(self):
+        cron = self.env.ref("crm_analytics.ir_cron_crm_event_rule")
+        Trigger = self.env["ir.cron.trigger"]
+        before = Trigger.search_count([("cron_id", "=", cron.id)])
         invoice = self._post([(self.c[1], 1, 100.0)])
+        # posting wakes the event rules' job up
+        self.assertGreater(Trigger.search_count([("cron_id", "=", cron.id)]), before)
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=invoice.ids
         ).create({"amount": 100.0}).action_create_payments()
