@@ -13,3 +13,4 @@ from . import test_crm_profitability_attacks
 from . import test_crm_segment
 from . import test_crm_event_rule
 from . import test_crm_segment_demo
+from . import test_crm_segment_xlsx
