@@ -20,11 +20,10 @@ engine alone on a 60-month series (Holt-Winters grid search).
 Run it with ``scripts/bench.sh forecast``.
 """
 
-import argparse
 import time
 from datetime import date
 
-from bench_profitability import TABLES, generate
+from bench_profitability import TABLES, books_parser, generate
 from benchlib import odoo_env, vacuum
 
 BASELINE_SQL = """
@@ -41,13 +40,7 @@ BASELINE_SQL = """
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", default="crm_suite_bench")
-    parser.add_argument("--customers", type=int, default=10_000)
-    parser.add_argument("--lines", type=int, default=100_000)
-    parser.add_argument("--rounds", type=int, default=3, help="best of N runs")
-    parser.add_argument("--rebuild", action="store_true")
-    return parser.parse_args()
+    return books_parser(__doc__, rounds=3).parse_args()
 
 
 def baseline(env, company):

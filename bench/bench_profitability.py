@@ -51,17 +51,24 @@ LINES_PER_MOVE = 4
 TABLES = ("account_move", "account_move_line", "res_partner")
 
 
-def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def books_parser(doc, rounds=1):
+    """The options of every benchmark on these books (database, size, rounds,
+    rebuild); ``doc`` is the benchmark's docstring."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--db", default="crm_suite_bench")
     parser.add_argument("--customers", type=int, default=10_000)
     parser.add_argument("--lines", type=int, default=100_000)
-    parser.add_argument("--rounds", type=int, default=1, help="best of N runs")
+    parser.add_argument("--rounds", type=int, default=rounds, help="best of N runs")
     parser.add_argument(
         "--rebuild",
         action="store_true",
         help="drop the generated customers and moves and make them anew",
     )
+    return parser
+
+
+def parse_args():
+    parser = books_parser(__doc__)
     parser.add_argument("--no-xlsx", action="store_true", help="skip the export")
     parser.add_argument(
         "--profile",

@@ -4,6 +4,7 @@
 #   CRM_SUITE_BENCH_DB=name scripts/bench.sh lead_scoring
 #   scripts/bench.sh profitability   (installs crm_analytics on the database first)
 #   scripts/bench.sh timeline        (installs crm_collab on the database first)
+#   scripts/bench.sh rfm             (RFM scoring; the same books and database)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -14,7 +15,7 @@ shift
 DB="${CRM_SUITE_BENCH_DB:-crm_suite_bench}"
 # the addon a benchmark needs on the database (crm_suite unless said here)
 case "$name" in
-    profitability | forecast) module=crm_analytics ;;
+    profitability | forecast | rfm) module=crm_analytics ;;
     documents | timeline | consent) module=crm_collab ;;
     *) module=crm_suite ;;
 esac

@@ -34,6 +34,11 @@
         "views/crm_forecast_views.xml",
         "views/crm_attribution_people_views.xml",
         "views/res_partner_next_offer_views.xml",
+        "data/crm_segment_cron.xml",
+        "views/crm_segment_views.xml",
+        "views/crm_event_rule_views.xml",
+        "views/crm_segment_menus.xml",
+        "report/crm_segment_reports.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -51,6 +56,7 @@
         "demo/crm_analytics_demo.xml",
         "demo/crm_profitability_demo.xml",
         "demo/crm_forecast_demo.xml",
+        "demo/crm_segment_demo.xml",
     ],
     "installable": True,
 }

@@ -10,6 +10,8 @@ from odoo.exceptions import UserError
 XLSX_ROUTE = "/crm_analytics/profitability/xlsx"
 # the XLSX of the other reports (attribution, people...): the model in the url
 REPORT_XLSX_ROUTE = "/crm_analytics/report/xlsx"
+# the XLSX of segments (a sheet per segment, its members)
+SEGMENT_XLSX_ROUTE = "/crm_analytics/segment/xlsx"
 # Above this length the id list goes into the url compressed (delta + zlib).
 _PLAIN_IDS_MAX = 1500
 # Record ids are PostgreSQL integers: a larger one is malformed, not a 500.
@@ -99,11 +101,13 @@ class CrmCustomerProfitabilityExport(models.AbstractModel):
 
     _name = "crm.customer.profitability.export"
     _description = "Customer Profitability XLSX Export"
+    # the download route of the model mixing this in (segments have their own)
+    _crm_xlsx_route = XLSX_ROUTE
 
     def action_export_xlsx(self):
         """An ``ir.actions.act_url`` downloading these records as XLSX in the
         user's language (the context's, else the user's)."""
-        return xlsx_export_action(self, XLSX_ROUTE)
+        return xlsx_export_action(self, self._crm_xlsx_route)
 
 
 def xlsx_export_action(records, route, **params):
@@ -122,9 +126,10 @@ def xlsx_export_action(records, route, **params):
 
 class CrmAnalyticsReportExport(models.AbstractModel):
     """XLSX export of a report model of the analytical CRM (attribution,
-    people, segments...), with the profitability export's machinery: the model
-    gives ``_crm_xlsx_columns`` ((field, width) pairs), ``_crm_xlsx_summed``
-    and ``_crm_report_title()``; its PDF is ``report_analytics_table``."""
+    people...; segments use the profitability export with their own route),
+    with the profitability export's machinery: the model gives
+    ``_crm_xlsx_columns`` ((field, width) pairs), ``_crm_xlsx_summed`` and
+    ``_crm_report_title()``; its PDF is ``report_analytics_table``."""
 
     _name = "crm.analytics.report.export"
     _description = "Analytics Report Export"
@@ -137,4 +142,6 @@ class CrmAnalyticsReportExport(models.AbstractModel):
         return self.env["ir.model"]._get(self._name).name or self._description
 
     def action_export_xlsx(self):
+        """An ``ir.actions.act_url`` downloading these rows as XLSX at the
+        generic report route (the model in the url)."""
         return xlsx_export_action(self, REPORT_XLSX_ROUTE, model=self._name)

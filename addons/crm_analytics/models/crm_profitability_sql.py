@@ -22,6 +22,36 @@ _STANDARD_PRICE = SQL(
 )
 
 
+def revenue_lines(company, date_from=None, date_to=None):
+    """The one revenue definition of the analytical CRM, as a condition on
+    ``account_move_line line`` joined to its ``account_move move``: the product
+    lines of the company's posted customer invoices and credit notes
+    (account.invoice.report's price_subtotal in the company currency is
+    ``-line.balance`` of these lines), dated in the period when dates are given
+    (either bound may be left open). ``company`` is a ``res.company`` record or
+    an ``SQL`` expression (a column of a view's other table). Profitability, the
+    revenue forecast, attribution, next-best offer, RFM and the event rules'
+    ``revenue_12m`` all sum it."""
+    if date_from and date_to:
+        period = SQL("move.invoice_date BETWEEN %s AND %s", date_from, date_to)
+    elif date_from:
+        period = SQL("move.invoice_date >= %s", date_from)
+    elif date_to:
+        period = SQL("move.invoice_date <= %s", date_to)
+    else:
+        period = SQL("TRUE")
+    return SQL(
+        """line.company_id = %(company)s
+                   AND move.state = 'posted'
+                   AND move.move_type IN ('out_invoice', 'out_refund')
+                   AND line.display_type = 'product'
+                   AND line.account_id IS NOT NULL
+                   AND %(period)s""",
+        company=company if isinstance(company, SQL) else company.id,
+        period=period,
+    )
+
+
 class CrmProfitabilitySql(models.AbstractModel):
     _name = "crm.profitability.sql"
     _description = "Profitability: the grouped queries"
@@ -59,30 +89,14 @@ class CrmProfitabilitySql(models.AbstractModel):
                 """,
             qty=_QUANTITY,
             cost=_STANDARD_PRICE,
-            revenue_lines=self._prof_revenue_lines(company, date_from, date_to),
+            revenue_lines=revenue_lines(company, date_from, date_to),
         )
 
     @api.model
     def _prof_revenue_lines(self, company, date_from=None, date_to=None):
-        """The one revenue definition of the analytical CRM, as a condition on
-        ``account_move_line line`` joined to its ``account_move move``: the
-        product lines of the company's posted customer invoices and credit notes
-        (account.invoice.report's price_subtotal in the company currency is
-        ``-line.balance`` of these lines), dated in the period when one is given.
-        Profitability, the revenue forecast and attribution all sum it."""
-        return SQL(
-            """line.company_id = %(company)s
-                   AND move.state = 'posted'
-                   AND move.move_type IN ('out_invoice', 'out_refund')
-                   AND line.display_type = 'product'
-                   AND line.account_id IS NOT NULL
-                   AND %(period)s""",
-            # a company, or an SQL expression (a column of a view's other table)
-            company=company if isinstance(company, SQL) else company.id,
-            period=SQL("move.invoice_date BETWEEN %s AND %s", date_from, date_to)
-            if date_from and date_to
-            else SQL("TRUE"),
-        )
+        """:func:`revenue_lines` (the one revenue definition), for the callers
+        holding the model."""
+        return revenue_lines(company, date_from, date_to)
 
     @api.model
     def _prof_moves(self, company, date_from, date_to, today):

@@ -5,6 +5,7 @@ import logging
 from odoo import api, fields, models
 
 from .crm_profitability_profile import GRADES
+from .res_partner_segment import JOB_FIELDS
 
 ANALYTICS = "crm_analytics.group_crm_analytics_user"
 _logger = logging.getLogger(__name__)
@@ -12,7 +13,7 @@ _logger = logging.getLogger(__name__)
 
 class ResPartner(models.Model):
     _name = "res.partner"
-    _inherit = ["res.partner", "crm.partner.next.offer"]
+    _inherit = ["res.partner", "crm.partner.next.offer", "crm.partner.segment.fields"]
 
     crm_grade = fields.Selection(
         GRADES,
@@ -48,17 +49,20 @@ class ResPartner(models.Model):
         return super().write(self._crm_grade_dropped(vals))
 
     def _crm_grade_dropped(self, vals):
-        """``crm_grade`` is the daily job's result (written as superuser): from
-        anyone else it is left out, so a salesperson who may edit the customer
-        cannot grade it A over RPC. Dropped rather than refused: Odoo's partner
-        merge writes every stored field of the merged partners back, grade
-        included, and must keep working (the next job grades the survivor)."""
-        if "crm_grade" in vals and not self.env.su:
+        """``crm_grade``, the RFM fields and ``crm_tier_id`` are the jobs'
+        results (written as superuser): from anyone else they are left out, so a
+        salesperson who may edit the customer cannot grade it A (or make it a
+        champion) over RPC. Dropped rather than refused: Odoo's partner merge
+        writes every stored field of the merged partners back, grade included,
+        and must keep working (the next job grades the survivor)."""
+        dropped = [fname for fname in JOB_FIELDS if fname in vals]
+        if dropped and not self.env.su:
             _logger.info(
-                "crm_grade left out of a write by user %s: the daily job sets it",
+                "%s left out of a write by user %s: the daily jobs set them",
+                ", ".join(dropped),
                 self.env.uid,
             )
-            vals = {key: value for key, value in vals.items() if key != "crm_grade"}
+            vals = {key: value for key, value in vals.items() if key not in dropped}
         return vals
 
     @api.depends_context("company")

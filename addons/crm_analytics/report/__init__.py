@@ -6,3 +6,4 @@ from . import crm_salesperson_report
 from . import crm_agent_report
 from . import crm_analytics_report
 from . import crm_revenue_forecast_chart
+from . import crm_segment_report

@@ -14,3 +14,7 @@ from . import test_crm_revenue_forecast
 from . import test_crm_attribution
 from . import test_crm_people_offer
 from . import test_crm_analytics_reports_export
+from . import test_crm_segment
+from . import test_crm_event_rule
+from . import test_crm_segment_demo
+from . import test_crm_segment_xlsx

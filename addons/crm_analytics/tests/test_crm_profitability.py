@@ -6,8 +6,10 @@ from dateutil.relativedelta import relativedelta
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from ..engines import profitability as engine
+from ..models.crm_profitability_sql import revenue_lines
 from .common import ProfitabilityBooksCommon
 
 
@@ -62,6 +64,42 @@ class TestCrmProfitability(ProfitabilityBooksCommon):
                 records.filtered(lambda r: r.partner_id.parent_id),
                 "records are per commercial entity",
             )
+
+    def test_revenue_lines_open_bounds_and_sql_company(self):
+        # the one revenue definition: either date may be left open, and the
+        # company may be an SQL expression; each is Odoo's figure
+        far_past, far_future = self.today - relativedelta(years=50), self.today
+        far_future += relativedelta(years=50)
+        company = self.company_a
+        cases = [
+            (company, self.date_from, None, self.date_from, far_future),
+            (company, None, self.date_from, far_past, self.date_from),
+            (company, None, None, far_past, far_future),
+            (SQL("%s", company.id), self.date_from, self.date_to, None, None),
+        ]
+        for company_arg, date_from, date_to, odoo_from, odoo_to in cases:
+            self.env.cr.execute(
+                SQL(
+                    """SELECT move.commercial_partner_id, SUM(-line.balance)
+                         FROM account_move_line line
+                         JOIN account_move move ON move.id = line.move_id
+                        WHERE %s
+                     GROUP BY move.commercial_partner_id""",
+                    revenue_lines(company_arg, date_from, date_to),
+                )
+            )
+            ours = dict(self.env.cr.fetchall())
+            for partner in self.customers_a:
+                expected = self.odoo_revenue(
+                    company,
+                    partner,
+                    odoo_from or self.date_from,
+                    odoo_to or self.date_to,
+                )
+                self.assertAlmostEqual(
+                    ours.get(partner.id, 0.0), expected, places=2, msg=partner.name
+                )
+            self.assertTrue(ours, "the books have revenue in every case")
 
     def test_counts_since_and_payments(self):
         records = self.compute(self.company_a)

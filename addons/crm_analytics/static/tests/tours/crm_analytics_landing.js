@@ -1,7 +1,7 @@
 /** @odoo-module **/
 import {registry} from "@web/core/registry";
 
-// The app's landing page says what it is for, what works and what will come.
+// The app's landing page says what it is for and links to its features.
 registry.category("web_tour.tours").add("crm_analytics_landing", {
     steps: () => [
         {
@@ -9,11 +9,15 @@ registry.category("web_tour.tours").add("crm_analytics_landing", {
             trigger: ".o_crm_suite_landing h1:contains('CRM Analytics')",
         },
         {
-            content: "It lists what is coming",
-            trigger: ".o_crm_suite_landing_upcoming li:contains('forecasts')",
+            content: "It links to the forecasts, now available",
+            trigger: ".o_crm_suite_landing_link:contains('Revenue Forecast')",
         },
         {
-            content: "And opens what works today",
+            content: "Nothing is announced as coming",
+            trigger: ".o_crm_suite_landing:not(:has(.o_crm_suite_landing_upcoming))",
+        },
+        {
+            content: "And opens what works",
             trigger: ".o_crm_suite_landing_link:contains('Pipeline Analysis')",
             run: "click",
         },
