@@ -10,9 +10,10 @@ link of that document without a download limit. Then starts an Odoo server of
 its own on ``--port`` (threaded, no cron), logs in as ``admin`` for
 ``/web/content``, warms both routes up with a first, untimed download each,
 and downloads the same attachment through both routes ``--rounds`` times
-(alternating which goes first; the median of each is compared). For each download it reports the wall time
-and how much the server process's resident memory grew (peak RSS sampled every
-20 ms during the download, minus the RSS just before it).
+(alternating which goes first; the median of each is compared). For each
+download it reports the wall time and how much the server process's resident
+memory grew (peak RSS sampled every 20 ms during the download, minus the RSS
+just before it).
 
 Goals: the share link under 50 MB of growth (streamed from the filestore, never
 read whole), and its time within 1.2x of Odoo's.
