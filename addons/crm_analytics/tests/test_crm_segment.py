@@ -67,6 +67,34 @@ class TestCrmSegmentRfm(SegmentBooksCommon):
         stored = [(p.rfm_r, p.rfm_f, p.rfm_m, p.rfm_group) for p in partners]
         self.assertEqual(stored, expected)
 
+    def test_search_and_group_by_the_unindexed_figures(self):
+        self.env["crm.segment.rfm"]._rfm_compute(self.company_a)
+        self.env["crm.segment.rfm"]._rfm_compute(self.company_b)
+        Partner = self.env["res.partner"].with_company(self.company_a)
+        c = self.c
+        self.assertEqual(
+            Partner.search([("id", "in", c.ids), ("rfm_r", ">=", 4)]), c[0] | c[1]
+        )
+        self.assertEqual(
+            Partner.search([("id", "in", c.ids), ("rfm_monetary", ">", 1000)]),
+            c[0] | c[1],
+        )
+        # company B's figures do not leak into company A's search
+        self.assertEqual(
+            Partner.search([("id", "in", c.ids), ("rfm_recency_days", "=", 3)]),
+            Partner,
+        )
+        groups = Partner._read_group(
+            [("id", "in", c.ids)], ["rfm_f"], ["id:count"], order="rfm_f"
+        )
+        self.assertEqual(groups, [(1, 1), (3, 2), (4, 1), (5, 1)])
+        # only the group, that segments search by, keeps its index
+        self.env.cr.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'res_partner'"
+            " AND indexname LIKE 'res\\_partner\\_\\_rfm\\_%'"
+        )
+        self.assertEqual(self.env.cr.fetchall(), [("res_partner__rfm_group_index",)])
+
     def test_customer_without_invoices_anymore_loses_its_scores(self):
         self.env["crm.segment.rfm"]._rfm_compute(self.company_a)
         self.assertEqual(self.c[3].with_company(self.company_a).rfm_group, "at_risk")
