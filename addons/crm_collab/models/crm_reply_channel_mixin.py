@@ -21,12 +21,15 @@ class CrmReplyChannelMixin(models.AbstractModel):
         CONSENT_CHANNELS,
         string="Customer Last Wrote By",
         compute="_compute_crm_reply_channel",
+        # staff only: portal users read the ticket, not how to answer it
+        groups="base.group_user",
         help="The channel of the customer's last message on this document.",
     )
     crm_reply_channel = fields.Selection(
         CONSENT_CHANNELS,
         string="Reply On",
         compute="_compute_crm_reply_channel",
+        groups="base.group_user",
         help="The channel the customer last used here; else how the document "
         "came in or the contact's preferred channel; else email.",
     )

@@ -164,7 +164,9 @@ class TestCrmTicketQueries(TicketQueryMixin, CrmTicketCommonMixin, TransactionCa
             self.assertEqual(len(notes), size, "one closing note per ticket")
             return count
 
-        small, large = self._each_size(auto_close, {2: 20, 10: 20})
+        # 20 for crm_suite; the addons above it add a constant few when they are
+        # installed (crm_analytics wakes its event rules' job on closed tickets)
+        small, large = self._each_size(auto_close, {2: 24, 10: 24})
         self.assertEqual(small, large, "closing 10 tickets costs what closing 2 does")
 
     def test_service_overview(self):

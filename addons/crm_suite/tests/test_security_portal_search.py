@@ -124,14 +124,14 @@ class TestSecurityPortalSearch(CrmSuitePortalMixin, TransactionCase):
             Ticket.search([("message_ids.body", "ilike", "4711-XQ")]), self.ticket
         )
         self.assertEqual(
-            Ticket.search([("message_ids", "any", [("body", "ilike", "4711")])]),
+            Ticket.search([("message_ids", "any", [("body", "ilike", "4711-XQ")])]),
             self.ticket,
         )
         self.assertEqual(
             Ticket.search([("activity_summary", "ilike", "discount")]), self.ticket
         )
         self.assertEqual(
-            self.env["crm.ticket"].search([("message_ids.body", "ilike", "4711")]),
+            self.env["crm.ticket"].search([("message_ids.body", "ilike", "4711-XQ")]),
             self.ticket,
         )
 
