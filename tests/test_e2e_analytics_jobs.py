@@ -308,3 +308,46 @@ def test_event_rules_failure_mid_run_then_rerun(jobs_db):
     whole = {"firings": 10, "distinct": 10, "activities": 10, "reached": 10}
     assert out["after_rerun"] == whole, out
     assert out["after_again"] == whole, out
+
+
+EVENT_STALE_SNAPSHOT = r"""
+out = {}
+with registry.cursor() as cr_a, registry.cursor() as cr_b:
+    cr_a.execute("SET lock_timeout = '20s'")  # never hang the test run
+    cr_b.execute("SET lock_timeout = '20s'")
+    ctx = dict(env.context, crm_suite_no_commit=True)
+    # b's transaction has its snapshot before a commits (a cron worker between
+    # its companies): a's members are invisible to it, the lock is free again
+    cr_b.execute("SELECT count(*) FROM crm_event_rule_member")
+    env(cr=cr_a, context=ctx)["crm.event.rule"]._cron_evaluate()
+    cr_a.commit()
+    try:
+        env(cr=cr_b, context=ctx)["crm.event.rule"]._cron_evaluate()
+        cr_b.commit()
+        out["b"] = "ok"
+    except Exception as error:
+        # a serialization failure: ir.cron rolls back and runs it again later
+        out["b"] = type(error).__name__
+        cr_b.rollback()
+out["after"] = counts()
+with registry.cursor() as cr:
+    env(cr=cr)["crm.event.rule"]._cron_evaluate()
+    cr.commit()
+out["again"] = counts()
+result(out)
+"""
+
+
+def test_event_rules_second_worker_with_a_stale_snapshot(jobs_db):
+    """Worker b's snapshot predates a's commit, so it takes the companies' locks
+    after a and does not see a's members: the members' unique key stops it
+    (a serialization failure, rolled back) rather than firing twice."""
+    out = odoo_shell(
+        jobs_db,
+        EVENT_SETUP.format(tag="EvStale", count=4) + EVENT_STALE_SNAPSHOT,
+        "pytest_analytics_jobs_event_stale.log",
+    )
+    assert out["b"] in ("ok", "SerializationFailure", "UniqueViolation"), out
+    once = {"firings": 8, "distinct": 8, "activities": 8, "reached": 8}
+    assert out["after"] == once, out
+    assert out["again"] == once, out
