@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.crm_suite.tools import trigger_cron
+
 
 class CrmDocumentRequest(models.Model):
     """Ask a customer for a document by a due date. The customer uploads it
@@ -133,6 +135,7 @@ class CrmDocumentRequest(models.Model):
             "crm_collab.mail_template_crm_document_request_reminder"
         )
         activity_type = self.env.ref("mail.mail_activity_data_upload_document")
+        more = False
         for phase, condition in (
             (
                 "before",
@@ -171,6 +174,10 @@ class CrmDocumentRequest(models.Model):
                     ),
                 )
             requests.write({f"reminded_{phase}": True})
+            more = more or len(requests) == batch_size
+        if more:
+            # a full batch: the rest of the backlog in the job's next run, now
+            trigger_cron(self.env, "crm_collab.ir_cron_crm_document_request_reminders")
         return True
 
     @api.model

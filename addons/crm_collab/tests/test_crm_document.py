@@ -296,6 +296,22 @@ class TestCrmDocument(CrmDocumentFixturesMixin, TransactionCase):
         self.assertEqual(len(request.activity_ids), 1)
         Request._cron_send_reminders()
         self.assertEqual(len(request.activity_ids), 1, "once")
+        # a full batch wakes the job up for the rest of the backlog
+        cron = self.env.ref("crm_collab.ir_cron_crm_document_request_reminders")
+        Request.create(
+            [
+                {
+                    "name": f"Late {i}",
+                    "partner_id": self.customer_a.id,
+                    "due_date": today - timedelta(days=1),
+                }
+                for i in range(2)
+            ]
+        )
+        Trigger = self.env["ir.cron.trigger"]
+        before = Trigger.search_count([("cron_id", "=", cron.id)])
+        Request._cron_send_reminders(batch_size=1)
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), before + 1)
         document = request.sudo()._receive("signed.pdf", self.PDF)
         self.assertEqual(request.state, "done")
         self.assertEqual(request.document_id, document)
