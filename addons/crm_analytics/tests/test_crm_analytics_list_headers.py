@@ -2,9 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.tests import HttpCase, tagged
 
-from odoo.addons.crm_suite.tests.test_crm_suite_list_headers import (
-    check_list_headers,
-)
+from odoo.addons.crm_suite.tests.test_crm_suite_list_headers import ListHeadersMixin
 from odoo.addons.mail.tests.common import mail_new_test_user
 
 LIST_ACTIONS = [
@@ -19,19 +17,17 @@ LIST_ACTIONS = [
 
 
 @tagged("post_install", "-at_install")
-class TestCrmAnalyticsListHeaders(HttpCase):
+class TestCrmAnalyticsListHeaders(ListHeadersMixin, HttpCase):
     """No column header of the analytics lists is cut off, in English, French
     and Arabic (the same check as crm_suite's lists)."""
+
+    header_modules = ("account", "crm_suite", "crm_analytics")
+    header_actions = LIST_ACTIONS
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        langs = ["fr_FR", "ar_001"]
-        for code in langs:
-            cls.env["res.lang"]._activate_lang(code)
-        cls.env["ir.module.module"]._load_module_terms(
-            ["base", "web", "account", "crm_suite", "crm_analytics"], langs
-        )
+        cls._setup_header_languages()
         cls.manager = mail_new_test_user(
             cls.env,
             login="crm_analytics_headers",
@@ -52,15 +48,3 @@ class TestCrmAnalyticsListHeaders(HttpCase):
                 "grade": "A",
             }
         )
-
-    def _check(self, lang):
-        check_list_headers(self, self.manager, lang, LIST_ACTIONS)
-
-    def test_headers_english(self):
-        self._check("en_US")
-
-    def test_headers_french(self):
-        self._check("fr_FR")
-
-    def test_headers_arabic(self):
-        self._check("ar_001")

@@ -2,9 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.tests import HttpCase, tagged
 
-from odoo.addons.crm_suite.tests.test_crm_suite_list_headers import (
-    check_list_headers,
-)
+from odoo.addons.crm_suite.tests.test_crm_suite_list_headers import ListHeadersMixin
 from odoo.addons.mail.tests.common import mail_new_test_user
 
 # crm_collab's main lists (demo data fills them)
@@ -19,19 +17,17 @@ LIST_ACTIONS = [
 
 
 @tagged("post_install", "-at_install")
-class TestCrmCollabListHeaders(HttpCase):
+class TestCrmCollabListHeaders(ListHeadersMixin, HttpCase):
     """No column header of the collaboration lists is cut off, in English,
     French and Arabic (the same check as crm_suite's lists)."""
+
+    header_modules = ("crm_suite", "crm_collab")
+    header_actions = LIST_ACTIONS
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        langs = ["fr_FR", "ar_001"]
-        for code in langs:
-            cls.env["res.lang"]._activate_lang(code)
-        cls.env["ir.module.module"]._load_module_terms(
-            ["base", "web", "mail", "crm_suite", "crm_collab"], langs
-        )
+        cls._setup_header_languages()
         cls.manager = mail_new_test_user(
             cls.env,
             login="crm_collab_headers",
@@ -39,15 +35,3 @@ class TestCrmCollabListHeaders(HttpCase):
             groups="base.group_user,crm_collab.group_crm_collab_manager,"
             "sales_team.group_sale_manager",
         )
-
-    def _check(self, lang):
-        check_list_headers(self, self.manager, lang, LIST_ACTIONS)
-
-    def test_headers_english(self):
-        self._check("en_US")
-
-    def test_headers_french(self):
-        self._check("fr_FR")
-
-    def test_headers_arabic(self):
-        self._check("ar_001")

@@ -93,6 +93,36 @@ def check_list_headers(case, user, lang, actions, forms=()):
     )
 
 
+class ListHeadersMixin:
+    """The language setup and the three checks of a list-header test: the class
+    sets ``header_modules`` (whose terms to load), ``header_actions`` and, in its
+    ``setUpClass``, ``cls.manager`` (who opens the lists)."""
+
+    header_modules = ()
+    header_actions = ()
+
+    @classmethod
+    def _setup_header_languages(cls):
+        langs = ["fr_FR", "ar_001"]
+        for code in langs:
+            cls.env["res.lang"]._activate_lang(code)
+        cls.env["ir.module.module"]._load_module_terms(
+            ["base", "web", "mail", *cls.header_modules], langs
+        )
+
+    def _check(self, lang):
+        check_list_headers(self, self.manager, lang, self.header_actions)
+
+    def test_headers_english(self):
+        self._check("en_US")
+
+    def test_headers_french(self):
+        self._check("fr_FR")
+
+    def test_headers_arabic(self):
+        self._check("ar_001")
+
+
 @tagged("post_install", "-at_install")
 class TestCrmSuiteListHeaders(HttpCase):
     """No column header of CRM Suite's lists is cut off, in English, French and
