@@ -15,6 +15,7 @@ from . import crm_partner_consent
 from . import res_partner
 from . import crm_collab_demo
 from . import crm_interaction_sources
+from . import crm_interaction_account_sources
 from . import crm_interaction_timeline
 from . import crm_interaction_collab_sources
 from . import crm_handoff_job

@@ -44,6 +44,7 @@ class CrmInteraction(models.Model):
     _inherit = [
         # first: its overrides of the sources' methods come first
         "crm.interaction.collab.sources",
+        "crm.interaction.account.sources",
         "crm.interaction.sources",
         "crm.interaction.timeline",
     ]

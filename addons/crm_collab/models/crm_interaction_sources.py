@@ -46,8 +46,6 @@ class CrmInteractionSources(models.AbstractModel):
         return {
             "message": self._interaction_source_messages,
             "ticket": self._interaction_source_tickets,
-            "invoice": self._interaction_source_invoices,
-            "payment": self._interaction_source_payments,
             "campaign": self._interaction_source_mailing_traces,
         }
 
@@ -291,74 +289,6 @@ class CrmInteractionSources(models.AbstractModel):
                     ),
                     where=SQL("event.date IS NOT NULL"),
                     family=TAG_TICKET_OPENED,
-                ),
-            )
-        ]
-
-    @api.model
-    def _interaction_source_invoices(self):
-        """Posted customer invoices and credit notes (outbound), on their
-        invoice date."""
-        return [
-            (
-                "account.move",
-                self._interaction_select(
-                    TAG_INVOICE,
-                    SQL("am.id"),
-                    partner=SQL("contact.commercial_partner_id"),
-                    contact=SQL("am.partner_id"),
-                    channel="invoice",
-                    direction="outbound",
-                    date=SQL("COALESCE(am.invoice_date, am.date)"),
-                    summary=SQL(
-                        "concat(am.name, ' (', am.amount_total, ' ',"
-                        " currency.name, ')')"
-                    ),
-                    res_model=SQL("%s", "account.move"),
-                    res_id=SQL("am.id"),
-                    user=SQL("am.invoice_user_id"),
-                    from_clause=SQL(
-                        """account_move am
-                        JOIN res_partner contact ON contact.id = am.partner_id
-                        JOIN res_currency currency ON currency.id = am.currency_id"""
-                    ),
-                    where=SQL(
-                        "am.move_type IN ('out_invoice', 'out_refund')"
-                        " AND am.state = 'posted'"
-                    ),
-                ),
-            )
-        ]
-
-    @api.model
-    def _interaction_source_payments(self):
-        """Customer payments received (inbound), on their date."""
-        return [
-            (
-                "account.payment",
-                self._interaction_select(
-                    TAG_PAYMENT,
-                    SQL("pay.id"),
-                    partner=SQL("contact.commercial_partner_id"),
-                    contact=SQL("pay.partner_id"),
-                    channel="payment",
-                    direction="inbound",
-                    date=SQL("pay.date"),
-                    summary=SQL(
-                        "concat(pay.name, ' (', pay.amount, ' ', currency.name, ')')"
-                    ),
-                    res_model=SQL("%s", "account.payment"),
-                    res_id=SQL("pay.id"),
-                    user=SQL("pay.create_uid"),
-                    from_clause=SQL(
-                        """account_payment pay
-                        JOIN res_partner contact ON contact.id = pay.partner_id
-                        JOIN res_currency currency ON currency.id = pay.currency_id"""
-                    ),
-                    where=SQL(
-                        "pay.payment_type = 'inbound' AND pay.partner_type = 'customer'"
-                        " AND pay.state IN ('in_process', 'paid')"
-                    ),
                 ),
             )
         ]
