@@ -3,6 +3,7 @@
 """Attacks on segments: a filter through a relation must find the members
 with the rights of the user the refresh acts for, never as superuser."""
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .segments_common import SegmentBooksCommon
@@ -68,4 +69,26 @@ class TestCrmAnalyticsAttacksSegments(SegmentBooksCommon):
             )
         )
         segment.action_refresh()
+        self.assertIn(self.shared, segment.sudo().partner_ids)
+
+    def test_refresh_by_a_manager_outside_demographics_is_refused(self):
+        # a demographer's segment on birth dates: refreshed by a manager who
+        # may not search birth dates, it must not list who matches them
+        self.shared.sudo().crm_birth_date = "1980-05-01"
+        segment = (
+            self.env["crm.segment"]
+            .with_user(self.demographer)
+            .create(
+                {
+                    "name": "Born in 1980",
+                    "company_id": self.company_a.id,
+                    "domain": "[('crm_birth_date', '>=', '1980-01-01'), "
+                    "('crm_birth_date', '<', '1981-01-01')]",
+                }
+            )
+        )
+        with self.assertRaises(UserError):
+            segment.with_user(self.manager_a).action_refresh()
+        self.assertFalse(segment.sudo().partner_ids)
+        segment.with_user(self.demographer).action_refresh()
         self.assertIn(self.shared, segment.sudo().partner_ids)
