@@ -3,7 +3,7 @@
 import logging
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 
 from odoo.addons.crm_suite.models.crm_suite_domain import (
@@ -165,14 +165,20 @@ class CrmSegment(models.Model):
         """Recompute the members now (an RFM segment first recomputes its
         company's RFM), sync the mailing list and enrol the drip campaign."""
         self.check_access("write")
-        # sudo: the members are every matching customer of the segment's
-        # company (checked above: the caller may manage these segments)
-        self.sudo()._refresh()
+        # sudo: members, mailing list and campaign are written for the caller
+        # (checked above: they may manage these segments); the members are
+        # still searched with the caller's own rights (see _refresh)
+        self.sudo()._refresh(acting_user=self.env.user)
         return True
 
-    def _refresh(self, rfm_done=None):
+    def _refresh(self, rfm_done=None, acting_user=None):
         """Members, count, mailing list and drip campaign of each segment;
-        ``rfm_done``: the companies whose RFM this run already computed."""
+        ``rfm_done``: the companies whose RFM this run already computed.
+
+        The filter is run with the rights of ``acting_user`` (the user who
+        refreshes; the daily job acts for the segment's author), never as
+        superuser: a condition through a relation (``opportunity_ids``,
+        ``message_ids``...) must not reveal records that user cannot read."""
         rfm_done = set() if rfm_done is None else rfm_done
         Partner = self.env["res.partner"].with_context(active_test=True)
         now = fields.Datetime.now()
@@ -183,8 +189,15 @@ class CrmSegment(models.Model):
                 rfm_done.add(company.id)
             try:
                 domain = segment._partner_domain()
-                matched = Partner.with_company(company).search(domain)
-            except (DomainError, ValueError) as error:
+                user = acting_user or segment.create_uid
+                matched = Partner.browse(
+                    Partner.with_user(user)
+                    .with_company(company)
+                    .with_context(allowed_company_ids=[company.id])
+                    .search(domain)
+                    .ids
+                )
+            except (DomainError, ValueError, AccessError) as error:
                 raise UserError(
                     self.env._(
                         "The segment %(segment)s cannot be refreshed: %(error)s",

@@ -18,3 +18,4 @@ from . import test_crm_segment
 from . import test_crm_event_rule
 from . import test_crm_segment_demo
 from . import test_crm_segment_xlsx
+from . import test_crm_analytics_attacks_segments
