@@ -1,10 +1,11 @@
 # Copyright 2026 CRM Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from dateutil.relativedelta import relativedelta
+from lxml import etree
 
 from odoo import fields
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -189,3 +190,23 @@ class TestCrmRevenueForecast(AccountTestInvoicingCommon):
                 ),
                 6,
             )
+
+
+class TestCrmRevenueForecastGraphs(TransactionCase):
+    """The forecast graphs compare series: none adds the forecast to the actual."""
+
+    def _graph(self, model):
+        arch = self.env[model].get_views([(False, "graph")])["views"]["graph"]["arch"]
+        return etree.fromstring(arch)
+
+    def test_forecast_graphs_are_not_stacked(self):
+        for model in ("crm.revenue.forecast", "crm.revenue.forecast.chart"):
+            with self.subTest(model=model):
+                self.assertEqual(self._graph(model).get("stacked"), "0")
+
+    def test_revenue_forecast_graph_shows_the_forecast(self):
+        # a graph shows a single measure, the last one of its arch
+        measures = self._graph("crm.revenue.forecast").xpath(
+            "//field[@type='measure']/@name"
+        )
+        self.assertEqual(measures[-1], "amount")

@@ -197,6 +197,7 @@ class CrmInteractionTimeline(models.AbstractModel):
         figures = {
             "open_leads": None,
             "best_band": None,
+            "best_band_label": None,
             "best_score": None,
             "open_tickets": None,
             "revenue_12m": None,
@@ -215,6 +216,9 @@ class CrmInteractionTimeline(models.AbstractModel):
                 lead_domain, ["score", "score_band"], order="score desc, id", limit=1
             )
             figures["best_band"] = best.score_band or None
+            # the band's label in the user's language, as the lead form shows it
+            bands = dict(Lead._fields["score_band"]._description_selection(self.env))
+            figures["best_band_label"] = bands.get(best.score_band) or None
             figures["best_score"] = best.score if best else None
         Ticket = self.env["crm.ticket"]
         if Ticket.browse().has_access("read"):

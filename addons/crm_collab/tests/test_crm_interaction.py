@@ -262,6 +262,11 @@ class TestCrmInteractionFeed(CrmInteractionCommon, TransactionCase):
             fields.Datetime.to_string(datetime.combine(recent, datetime.min.time())),
         )
         self.assertIn(figures["best_band"], ("cold", "warm", "hot"))
+        # the label the screen shows, not the stored key
+        self.assertEqual(
+            figures["best_band_label"],
+            {"cold": "Cold", "warm": "Warm", "hot": "Hot"}[figures["best_band"]],
+        )
         action = self.globex.action_open_customer_360()
         self.assertEqual(action["tag"], "crm_collab_customer_360")
         self.assertEqual(action["params"], {"partner_id": self.globex.id})
