@@ -237,13 +237,11 @@ class CrmInteractionTimeline(models.AbstractModel):
                 [*invoices, ("invoice_date", ">", today - relativedelta(months=12))],
                 aggregates=["amount_untaxed_signed:sum"],
             )
+            # overdue as profitability defines it (FEATURES.md): the open
+            # amount of invoices AND credit notes due before today, so an
+            # unpaid credit note nets the invoice it refunds
             [(overdue,)] = Move._read_group(
-                [
-                    *invoices,
-                    ("move_type", "=", "out_invoice"),
-                    ("invoice_date_due", "<", today),
-                    ("payment_state", "in", ("not_paid", "partial")),
-                ],
+                [*invoices, ("invoice_date_due", "<", today)],
                 aggregates=["amount_residual_signed:sum"],
             )
             figures["revenue_12m"] = revenue or 0.0

@@ -32,13 +32,20 @@ class TestCrmInteractionFeed(CrmInteractionCommon, TransactionCase):
         )
         cls.stage_solved = cls.env.ref("crm_suite.stage_solved")
 
-    def _invoice(self, partner, invoice_date, amount=1000.0, company=None):
+    def _invoice(
+        self,
+        partner,
+        invoice_date,
+        amount=1000.0,
+        company=None,
+        move_type="out_invoice",
+    ):
         move = (
             self.env["account.move"]
             .with_company(company or self.env.company)
             .create(
                 {
-                    "move_type": "out_invoice",
+                    "move_type": move_type,
                     "partner_id": partner.id,
                     "invoice_date": invoice_date,
                     "invoice_payment_term_id": False,
@@ -256,6 +263,13 @@ class TestCrmInteractionFeed(CrmInteractionCommon, TransactionCase):
         self.assertEqual(figures["revenue_12m"], 1250.0)
         # 1,250 invoiced, 400 received (not matched to an invoice yet): both overdue
         self.assertEqual(figures["overdue"], 1250.0)
+        # an unpaid credit note, due too, nets both figures (as profitability's)
+        self._invoice(
+            self.gina, recent - timedelta(days=20), amount=100.0, move_type="out_refund"
+        )
+        figures = self.env["crm.interaction"].get_customer_360(self.gina.id)["figures"]
+        self.assertEqual(figures["revenue_12m"], 1150.0)
+        self.assertEqual(figures["overdue"], 1150.0)
         # the latest email, call or document sent or received (notes are not)
         self.assertEqual(
             figures["last_contact"],
